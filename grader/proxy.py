@@ -1,0 +1,264 @@
+"""The trusted side of the boundary: a submission the suites can call as if it were local.
+
+    sub = Submission("exercises/")
+    sub.activations.sigmoid(np.zeros(3))     # runs in the worker, returns an ndarray
+    layer = sub.layers.Affine(W, b)          # a RemoteObject: the layer stays in the worker
+
+Values come back decoded by `grader.protocol` (never unpickled); anything else comes back as a
+`RemoteObject`. A call that raises in the worker raises `StudentError` here; one that runs past
+its time limit raises `WorkerTimeout`; a worker that dies raises `WorkerCrashed`. After a
+timeout or crash the worker is replaced by a fresh one on the next call.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from grader import protocol, sandbox
+from grader.sandbox import Limits
+
+MAX_FILES = 500
+MAX_SOURCE_BYTES = 20 * 2**20
+
+
+class SubmissionError(Exception):
+    """Something went wrong on the submission's side of the boundary."""
+
+
+class StudentError(SubmissionError):
+    """The student's code raised an exception."""
+
+    def __init__(self, type_name: str, message: str, traceback: str = "") -> None:
+        super().__init__(f"{type_name}: {message}" if message else type_name)
+        self.type_name, self.message, self.traceback = type_name, message, traceback
+
+
+class WorkerTimeout(SubmissionError):
+    """A call did not return within its time limit."""
+
+
+class WorkerCrashed(SubmissionError):
+    """The worker died or sent something that is not a valid answer."""
+
+
+class UnusableSubmission(ValueError):
+    """The path does not hold a submission that can be graded."""
+
+
+class RemoteObject:
+    """A reference to an object in the worker; attribute access, calls and [] go across."""
+
+    __slots__ = ("_generation", "_handle", "_sub")
+
+    def __init__(self, sub: Submission, handle: protocol.Handle, generation: int) -> None:
+        object.__setattr__(self, "_sub", sub)
+        object.__setattr__(self, "_handle", handle)
+        object.__setattr__(self, "_generation", generation)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self._sub.request("getattr", target=self, name=name)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._sub.request("call", target=self, args=list(args), kwargs=kwargs)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._sub.request("getitem", target=self, key=key)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._sub.request("setitem", target=self, key=key, value=value)
+
+    def __repr__(self) -> str:
+        return f"<remote {self._handle.type_name}>"
+
+
+class Submission:
+    """A submission folder, imported in a sandboxed worker and called through handles."""
+
+    def __init__(self, path: Path | str, limits: Limits | None = None, isolation: str = "auto"):
+        self.path = Path(path)
+        self.limits = limits or Limits()
+        self.isolation = sandbox.resolve_isolation(isolation)
+        self.scratch = Path(tempfile.mkdtemp(prefix="backprop-lab-"))
+        self.package_dir = self.scratch / "submission"
+        copy_sources(self.path, self.package_dir)
+        self._worker: sandbox.WorkerProcess | None = None
+        self._generation = 0
+        self._timeout = self.limits.call_timeout_s
+        self._import_failures: dict[str, SubmissionError] = {}
+        self._output = bytearray()
+        self._offsets = [0, 0]
+        self.restarts = 0
+
+    # -- what the suites use
+    def __getattr__(self, name: str) -> RemoteObject:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self.module(name)
+
+    def module(self, name: str) -> RemoteObject:
+        """The submission's module `name` (e.g. "activations"), imported in the worker."""
+        if name in self._import_failures:
+            raise self._import_failures[name]
+        try:
+            return self.request("import", name=name)
+        except StudentError as exc:
+            failure = StudentError(exc.type_name, f"importing {name}.py failed: {exc.message}")
+            self._import_failures[name] = failure
+            raise failure from None
+        except WorkerCrashed as exc:
+            self._import_failures[name] = WorkerCrashed(f"importing {name}.py: {exc}")
+            raise
+
+    def put(self, value: Any) -> RemoteObject:
+        """Send `value` to the worker and keep it there (e.g. params an optimizer changes in place)."""
+        return self.request("put", value=value)
+
+    def fetch(self, obj: RemoteObject) -> Any:
+        """The current value of a remote object (it must be plain data)."""
+        return self.request("get", target=obj)
+
+    def ref(self, obj: RemoteObject, name: str) -> RemoteObject:
+        """obj.name as a RemoteObject, even when it is plain data (to change it in place)."""
+        return self.request("getattr", target=obj, name=name, as_handle=True)
+
+    def ref_item(self, obj: RemoteObject, key: Any) -> RemoteObject:
+        """obj[key] as a RemoteObject, even when it is plain data."""
+        return self.request("getitem", target=obj, key=key, as_handle=True)
+
+    @contextlib.contextmanager
+    def time_limit(self, seconds: float) -> Iterator[None]:
+        """Calls inside the block may each take up to `seconds`."""
+        previous, self._timeout = self._timeout, seconds
+        try:
+            yield
+        finally:
+            self._timeout = previous
+
+    def reset(self) -> None:
+        """Forget every remote object (between tests); keeps the worker if it is healthy."""
+        if self._worker is not None:
+            self.request("reset")
+
+    def take_output(self) -> str:
+        """The student's stdout/stderr captured since the last call of this method (capped)."""
+        text = self._output.decode(errors="replace")
+        self._output.clear()
+        return text
+
+    def close(self) -> None:
+        """Stop the worker and delete the scratch folder."""
+        self._stop_worker()
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def __enter__(self) -> Submission:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the channel
+    def request(self, op: str, **args: Any) -> Any:
+        """Run one operation in the worker and return its decoded result."""
+        worker = self._ensure_worker()
+        body = protocol.encode({"op": op, "args": args}, default=self._to_handle)
+        deadline = time.monotonic() + self._timeout
+        try:
+            protocol.send(worker.request_fd, body, deadline)
+            answer = protocol.decode(self._receive(worker, deadline), handle=self._from_handle)
+        except protocol.ChannelTimeout:
+            self._stop_worker(grace_s=0.0)
+            raise WorkerTimeout(f"no answer within the time limit of {self._timeout:g} s") from None
+        except (protocol.ChannelClosed, protocol.ProtocolError) as exc:
+            reason = self._stop_worker(grace_s=1.0) or str(exc)
+            if isinstance(exc, protocol.ProtocolError):
+                reason = f"the worker sent an invalid answer ({exc})"
+            raise WorkerCrashed(reason) from None
+        finally:
+            self._collect_output()
+        return _unwrap(answer)
+
+    def _receive(self, worker: sandbox.WorkerProcess, deadline: float) -> bytes:
+        return worker.receiver.receive(deadline)
+
+    def _ensure_worker(self) -> sandbox.WorkerProcess:
+        if self._worker is None:
+            self._worker = sandbox.WorkerProcess(
+                self.scratch, self.package_dir, self.limits, self.isolation
+            )
+            self._generation += 1
+        return self._worker
+
+    def _stop_worker(self, grace_s: float = 0.0) -> str | None:
+        if self._worker is None:
+            return None
+        worker, self._worker = self._worker, None
+        worker.kill(grace_s)
+        self.restarts += 1
+        return worker.exit_reason()
+
+    def _to_handle(self, obj: Any) -> protocol.Handle:
+        if not isinstance(obj, RemoteObject):
+            raise protocol.ProtocolError(f"cannot send a {type(obj).__name__} to the worker")
+        if obj._generation != self._generation:
+            raise WorkerCrashed("this object was lost when the worker restarted after a failure")
+        return obj._handle
+
+    def _from_handle(self, handle: protocol.Handle) -> RemoteObject:
+        return RemoteObject(self, handle, self._generation)
+
+    def _collect_output(self) -> None:
+        for index, path in enumerate((self.scratch / ".stdout", self.scratch / ".stderr")):
+            room = self.limits.output_bytes - len(self._output)
+            try:
+                with open(path, "rb") as stream:
+                    stream.seek(self._offsets[index])
+                    chunk = stream.read(max(room, 0) + 1)
+                    self._offsets[index] = stream.seek(0, 2)
+            except OSError:
+                continue
+            if len(chunk) > room:
+                chunk = chunk[: max(room, 0)] + b"\n[... output truncated ...]\n"
+            self._output += chunk
+
+
+def _unwrap(answer: Any) -> Any:
+    """The value of an {"ok": value} answer; raise StudentError for an {"error": {...}} one."""
+    if isinstance(answer, dict) and "ok" in answer:
+        return answer["ok"]
+    error = answer.get("error") if isinstance(answer, dict) else None
+    if not isinstance(error, dict):
+        raise WorkerCrashed("the worker sent an answer with neither a value nor an error")
+    raise StudentError(*(str(error.get(k, ""))[:4000] for k in ("type", "message", "traceback")))
+
+
+def python_sources(folder: Path) -> list[Path]:
+    """The folder's modules and, recursively, its packages (sub-folders with __init__.py)."""
+    files = sorted(p for p in folder.glob("*.py") if p.is_file())
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if (sub / "__init__.py").is_file():
+            files += python_sources(sub)
+    return files
+
+
+def copy_sources(source: Path, target: Path) -> None:
+    """Copy the submission's .py files (only those) into the worker's scratch package."""
+    if not source.is_dir():
+        raise UnusableSubmission(f"{source}: not a folder")
+    files = python_sources(source)
+    if not files:
+        raise UnusableSubmission(f"{source}: no Python files in this folder")
+    if len(files) > MAX_FILES or sum(p.stat().st_size for p in files) > MAX_SOURCE_BYTES:
+        raise UnusableSubmission(f"{source}: more than {MAX_FILES} files or 20 MB of source")
+    for path in files:
+        destination = target / path.relative_to(source)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, destination)
+    (target / "__init__.py").touch()

@@ -1,0 +1,160 @@
+"""The YAML score report: one versioned schema, written atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import platform
+import tempfile
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from grader.proxy import python_sources
+from grader.runner import SUITES_DIR, RunResult
+from grader.scoring import HIDDEN, UnitResult, group_by_unit, total
+
+SCHEMA = "backprop-lab/report/1"
+STUDENT, INSTRUCTOR = "student", "instructor"
+ISOLATION_NOTES = {
+    "bubblewrap": "no network, read-only file system, private /tmp and PID namespace, "
+    "no capabilities, resource limits",
+    "limits-only": "resource limits only: the submission could read files the user can read "
+    "and open network connections",
+}
+
+
+def grader_version() -> str:
+    """The installed backprop-lab version."""
+    try:
+        return metadata.version("backprop-lab")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def submission_digest(path: Path) -> str:
+    """SHA-256 over the submission's Python files (relative names and contents)."""
+    digest = hashlib.sha256()
+    if path.is_dir():
+        for file in python_sources(path):
+            digest.update(str(file.relative_to(path)).encode() + b"\0")
+            digest.update(file.read_bytes() + b"\0")
+    elif path.is_file():
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def suite_digest() -> str:
+    """SHA-256 over everything that decides a grade: the suites and the grader's checks."""
+    digest = hashlib.sha256(grader_version().encode())
+    grader_dir = SUITES_DIR.parent
+    files = sorted(SUITES_DIR.glob("*.py")) + sorted(SUITES_DIR.glob("*.ini"))
+    files += [grader_dir / name for name in ("checks.py", "scoring.py", "runner.py")]
+    for file in files:
+        digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def now_utc() -> str:
+    """The current time, ISO 8601 in UTC."""
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def environment(isolation: str) -> dict[str, str]:
+    """Where the grading ran."""
+    return {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "platform": platform.platform(),
+        "isolation": isolation,
+        "isolation_note": ISOLATION_NOTES.get(isolation, ""),
+    }
+
+
+def build_report(
+    run: RunResult,
+    *,
+    submission: Path,
+    started_at: str,
+    duration_s: float,
+    mode: str = STUDENT,
+    student: str | None = None,
+) -> dict[str, Any]:
+    """The report as plain data (see the README for the schema)."""
+    units = group_by_unit(run.results)
+    score, max_score = total(units)
+    return {
+        "schema": SCHEMA,
+        "student": student,
+        "status": "graded",
+        "submission": {"path": str(submission), "sha256": submission_digest(submission)},
+        "grader_version": grader_version(),
+        "suite_digest": suite_digest(),
+        "mode": mode,
+        "started_at": started_at,
+        "duration_s": round(duration_s, 3),
+        "environment": environment(run.isolation),
+        "score": score,
+        "max_score": max_score,
+        "units": [unit_entry(unit, mode) for unit in units],
+        "metrics": {k: _plain(v) for k, v in sorted(run.metrics.items())},
+        "worker_restarts": run.worker_restarts,
+    }
+
+
+def unit_entry(unit: UnitResult, mode: str) -> dict[str, Any]:
+    """A unit's part of the report; in student mode hidden tests keep only name and status."""
+    tests = []
+    for test in unit.tests:
+        secret = mode == STUDENT and test.visibility == HIDDEN
+        tests.append(
+            {
+                "id": test.id,
+                "points": round(test.points, 4),
+                "max_points": round(test.max_points, 4),
+                "status": test.status,
+                "visibility": test.visibility,
+                "message": "" if secret else test.message,
+                "duration_s": round(test.duration_s, 4),
+                "output": "" if secret else test.output,
+            }
+        )
+    return {
+        "name": unit.name,
+        "score": round(unit.score, 4),
+        "max_score": unit.max_score,
+        "passed": unit.passed,
+        "tests_total": len(unit.tests),
+        "tests": tests,
+    }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (np.generic,)):
+        return value.item()
+    return value
+
+
+def write_yaml(data: dict[str, Any], path: Path) -> None:
+    """Write `data` as YAML atomically: a reader never sees a half-written file."""
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    write_atomic(path, text.encode())
+
+
+def write_atomic(path: Path, content: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename it over `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
