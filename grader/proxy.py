@@ -86,9 +86,10 @@ class Submission:
         self.path = Path(path)
         self.limits = limits or Limits()
         self.isolation = sandbox.resolve_isolation(isolation)
+        sources = submission_sources(self.path)
         self.scratch = Path(tempfile.mkdtemp(prefix="backprop-lab-"))
         self.package_dir = self.scratch / "submission"
-        copy_sources(self.path, self.package_dir)
+        copy_sources(self.path, sources, self.package_dir)
         self._worker: sandbox.WorkerProcess | None = None
         self._generation = 0
         self._timeout = self.limits.call_timeout_s
@@ -107,14 +108,19 @@ class Submission:
         """The submission's module `name` (e.g. "activations"), imported in the worker."""
         if name in self._import_failures:
             raise self._import_failures[name]
+        module_file, package_init = self.package_dir / f"{name}.py", self.package_dir / name
+        if not (module_file.is_file() or (package_init / "__init__.py").is_file()):
+            missing = StudentError("FileNotFoundError", f"{name}.py is not in the submission")
+            self._import_failures[name] = missing
+            raise missing
         try:
             return self.request("import", name=name)
         except StudentError as exc:
             failure = StudentError(exc.type_name, f"importing {name}.py failed: {exc.message}")
             self._import_failures[name] = failure
             raise failure from None
-        except WorkerCrashed as exc:
-            self._import_failures[name] = WorkerCrashed(f"importing {name}.py: {exc}")
+        except (WorkerCrashed, WorkerTimeout) as exc:
+            self._import_failures[name] = type(exc)(f"importing {name}.py: {exc}")
             raise
 
     def put(self, value: Any) -> RemoteObject:
@@ -215,17 +221,21 @@ class Submission:
         return RemoteObject(self, handle, self._generation)
 
     def _collect_output(self) -> None:
+        """Append what the student printed since the last call, up to the output cap."""
         for index, path in enumerate((self.scratch / ".stdout", self.scratch / ".stderr")):
-            room = self.limits.output_bytes - len(self._output)
             try:
-                with open(path, "rb") as stream:
-                    stream.seek(self._offsets[index])
-                    chunk = stream.read(max(room, 0) + 1)
-                    self._offsets[index] = stream.seek(0, 2)
+                size = path.stat().st_size
             except OSError:
                 continue
+            if size <= self._offsets[index]:
+                continue
+            room = max(self.limits.output_bytes - len(self._output), 0)
+            with open(path, "rb") as stream:
+                stream.seek(self._offsets[index])
+                chunk = stream.read(room + 1)
+            self._offsets[index] = size
             if len(chunk) > room:
-                chunk = chunk[: max(room, 0)] + b"\n[... output truncated ...]\n"
+                chunk = chunk[:room] + b"\n[... output truncated ...]\n"
             self._output += chunk
 
 
@@ -248,15 +258,20 @@ def python_sources(folder: Path) -> list[Path]:
     return files
 
 
-def copy_sources(source: Path, target: Path) -> None:
-    """Copy the submission's .py files (only those) into the worker's scratch package."""
-    if not source.is_dir():
-        raise UnusableSubmission(f"{source}: not a folder")
-    files = python_sources(source)
+def submission_sources(folder: Path) -> list[Path]:
+    """The Python files to grade; UnusableSubmission if there are none or too many."""
+    if not folder.is_dir():
+        raise UnusableSubmission(f"{folder}: not a folder")
+    files = python_sources(folder)
     if not files:
-        raise UnusableSubmission(f"{source}: no Python files in this folder")
+        raise UnusableSubmission(f"{folder}: no Python files in this folder")
     if len(files) > MAX_FILES or sum(p.stat().st_size for p in files) > MAX_SOURCE_BYTES:
-        raise UnusableSubmission(f"{source}: more than {MAX_FILES} files or 20 MB of source")
+        raise UnusableSubmission(f"{folder}: more than {MAX_FILES} files or 20 MB of source")
+    return files
+
+
+def copy_sources(source: Path, files: list[Path], target: Path) -> None:
+    """Copy `files` (found under `source`) into the worker's scratch package `target`."""
     for path in files:
         destination = target / path.relative_to(source)
         destination.parent.mkdir(parents=True, exist_ok=True)

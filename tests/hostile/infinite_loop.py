@@ -1,0 +1,11 @@
+"""sigmoid loops forever and ignores SIGTERM, on top of the reference."""
+# target: activations
+# base: solutions
+# expect: unit gates full; some timeout
+import signal
+
+
+def sigmoid(x):
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    while True:
+        pass

@@ -1,0 +1,10 @@
+"""relu allocates far beyond the memory limit, on top of the reference."""
+# target: activations
+# base: solutions
+# expect: unit gates full; some error-or-crashed
+import numpy as np
+
+
+def relu(x):
+    hoard = [np.ones(2**28) for _ in range(64)]  # 128 GiB if nothing stopped it
+    return hoard[0][: np.size(x)]
