@@ -1,6 +1,6 @@
 """Cost of the trust boundary: one call, and one 100x784 float32 array each way.
 
-    python bench/bench_boundary.py [--isolation auto|bubblewrap|limits-only] [--calls N]
+python bench/bench_boundary.py [--isolation auto|bubblewrap|limits-only] [--calls N]
 """
 
 from __future__ import annotations

@@ -141,7 +141,7 @@ def check_gradient(
     batch_size: int | None = None,
     max_error: float = GRAD_MAX_RELATIVE_ERROR,
 ) -> None:
-    """An analytic gradient must match the central-difference one; says what the mistake looks like."""
+    """An analytic gradient must match the central-difference one; names the likely mistake."""
     got_array = as_array(got, what)
     numeric = np.asarray(numeric)
     if got_array.shape != numeric.shape:
@@ -154,7 +154,8 @@ def check_gradient(
     check_finite(got_array, what)
     error = relative_error(got_array, numeric)
     if error > max_error:
-        fail(f"{what} does not match the numerical gradient; {diagnose(got_array, numeric, batch_size)}")
+        cause = diagnose(got_array, numeric, batch_size)
+        fail(f"{what} does not match the numerical gradient; {cause}")
 
 
 def diagnose(got: np.ndarray, expected: np.ndarray, batch_size: int | None = None) -> str:
@@ -173,8 +174,9 @@ def diagnose(got: np.ndarray, expected: np.ndarray, batch_size: int | None = Non
         return "it looks transposed"
     wrong = ~np.isclose(got, expected, rtol=1e-5, atol=1e-7)
     if np.any(wrong) and np.sum(wrong) <= max(1, wrong.size // 10):
-        return f"it is wrong at only {int(np.sum(wrong))} of {wrong.size} entries (a kink or edge case?)"
-    return "relative error {:.2g}".format(relative_error(got, expected))
+        count = int(np.sum(wrong))
+        return f"it is wrong at only {count} of {wrong.size} entries (a kink or edge case?)"
+    return f"relative error {relative_error(got, expected):.2g}"
 
 
 def _constant_ratio(got: np.ndarray, expected: np.ndarray) -> float | None:
@@ -182,6 +184,8 @@ def _constant_ratio(got: np.ndarray, expected: np.ndarray) -> float | None:
     if not np.any(mask) or np.any(np.abs(got[~mask]) > 1e-8):
         return None
     ratios = got[mask] / expected[mask]
-    if np.allclose(ratios, ratios.flat[0], rtol=1e-5) and not np.isclose(ratios.flat[0], 1, rtol=1e-6):
+    if np.allclose(ratios, ratios.flat[0], rtol=1e-5) and not np.isclose(
+        ratios.flat[0], 1, rtol=1e-6
+    ):
         return float(ratios.flat[0])
     return None

@@ -145,7 +145,9 @@ def unit_problems(unit, mode: str) -> list[str]:
         if mode == report.STUDENT and test.visibility == HIDDEN:
             lines.append(f"{test.id}: {test.status} (hidden test)")
         else:
-            lines.append(f"{test.id}: {test.status}: {test.message.splitlines()[0] if test.message else ''}")
+            lines.append(
+                f"{test.id}: {test.status}: {test.message.splitlines()[0] if test.message else ''}"
+            )
     return lines
 
 

@@ -141,9 +141,7 @@ def _unpack(data: bytes, handle: Callable[[Handle], Any] | None, depth: int) -> 
             return complex(*struct.unpack("<dd", payload))
         raise ProtocolError(f"unknown extension type {code}")
 
-    return msgpack.unpackb(
-        data, raw=False, strict_map_key=False, ext_hook=ext_hook
-    )
+    return msgpack.unpackb(data, raw=False, strict_map_key=False, ext_hook=ext_hook)
 
 
 def _unpack_array(payload: bytes) -> np.ndarray | np.generic:

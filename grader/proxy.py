@@ -124,7 +124,7 @@ class Submission:
             raise
 
     def put(self, value: Any) -> RemoteObject:
-        """Send `value` to the worker and keep it there (e.g. params an optimizer changes in place)."""
+        """Send `value` to the worker and keep it there (e.g. params to change in place)."""
         return self.request("put", value=value)
 
     def fetch(self, obj: RemoteObject) -> Any:

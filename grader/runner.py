@@ -152,7 +152,9 @@ def run_suites(
         with _quiet_pytest_environment() as log:
             code = pytest.main(_pytest_args(), plugins=[plugin])
         if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not plugin.results:
-            raise SuiteError(f"the hidden suites did not run (pytest exit {code}):\n{log.getvalue()}")
+            raise SuiteError(
+                f"the hidden suites did not run (pytest exit {code}):\n{log.getvalue()}"
+            )
         results = list(plugin.results.values())
         check_unit_totals(results)
         return RunResult(results, plugin.metrics, submission.isolation, submission.restarts)

@@ -35,4 +35,6 @@ def score_of(results: list[TestResult], unit: str | None = None) -> float:
 
 def failures(results: list[TestResult]) -> str:
     """The failing tests, one per line, for assertion messages."""
-    return "\n".join(f"{r.id}: {r.status}: {r.message[:200]}" for r in results if r.status != "passed")
+    return "\n".join(
+        f"{r.id}: {r.status}: {r.message[:200]}" for r in results if r.status != "passed"
+    )

@@ -79,7 +79,7 @@ def test_help_explains_every_option(capsys):
     ],
 )
 def test_unusable_input_exits_2_with_a_one_line_reason(capsys, tmp_path, make, reason):
-    code, out, err = run(capsys, str(make(tmp_path)))
+    code, _, err = run(capsys, str(make(tmp_path)))
     assert code == cli.EXIT_UNUSABLE
     assert reason in err and len(err.strip().splitlines()) == 1
 
@@ -95,7 +95,9 @@ def test_grading_prints_a_table_and_writes_the_report(capsys, gates_only, tmp_pa
     assert data["max_score"] == 10 and 0 < data["score"] < 10
     assert {"python", "numpy", "platform", "isolation"} <= set(data["environment"])
     test = data["units"][0]["tests"][0]
-    assert {"id", "points", "max_points", "status", "visibility", "message", "duration_s"} <= set(test)
+    assert {"id", "points", "max_points", "status", "visibility", "message", "duration_s"} <= set(
+        test
+    )
     assert len(data["submission"]["sha256"]) == 64
 
 
@@ -115,7 +117,9 @@ def test_student_mode_hides_hidden_messages_and_instructor_mode_shows_them(
         path = tmp_path / f"{mode}.yaml"
         run(capsys, str(folder), "--unit", "gates", "--mode", mode, "--report", str(path))
         tests = yaml.safe_load(path.read_text())["units"][0]["tests"]
-        hidden_failed = [t for t in tests if t["visibility"] == "hidden" and t["status"] != "passed"]
+        hidden_failed = [
+            t for t in tests if t["visibility"] == "hidden" and t["status"] != "passed"
+        ]
         assert hidden_failed
         assert all((t["message"] == "") == (mode == "student") for t in hidden_failed)
 
@@ -129,6 +133,8 @@ def test_default_path_is_exercises_when_present(capsys, gates_only, tmp_path, mo
 
 
 def test_the_console_script_is_installed():
-    grade = shutil.which("grade") or str(__import__("pathlib").Path(sys.executable).parent / "grade")
+    grade = shutil.which("grade") or str(
+        __import__("pathlib").Path(sys.executable).parent / "grade"
+    )
     result = subprocess.run([grade, "--version"], capture_output=True, text=True, check=False)
     assert result.returncode == 0 and result.stdout.strip()

@@ -133,7 +133,7 @@ def test_a_dying_worker_is_a_crash_with_its_reason(sub, function, reason):
 
 
 def test_a_memory_bomb_hits_the_limit_not_the_machine(sub):
-    with pytest.raises((StudentError, WorkerCrashed), match="MemoryError|killed"):
+    with pytest.raises((StudentError, WorkerCrashed), match=r"MemoryError|killed"):
         sub.tools.huge()
 
 
@@ -162,7 +162,7 @@ def test_a_missing_module_and_a_broken_one_fail_clearly(make_submission, isolati
     with Submission(folder, isolation=isolation) as submission:
         with pytest.raises(StudentError, match=r"importing tools.py failed: tools.py, line 1"):
             submission.tools  # noqa: B018
-        with pytest.raises(StudentError, match="gates.py is not in the submission"):
+        with pytest.raises(StudentError, match=r"gates.py is not in the submission"):
             submission.gates  # noqa: B018
 
 
@@ -175,7 +175,9 @@ def test_a_folder_without_python_files_is_unusable(tmp_path):
 
 def test_the_worker_gets_a_clean_environment(make_submission, isolation, monkeypatch):
     monkeypatch.setenv("SECRET_TOKEN", "hunter2")
-    folder = make_submission({"env": "import os\ndef get(name):\n    return os.environ.get(name)\n"})
+    folder = make_submission(
+        {"env": "import os\ndef get(name):\n    return os.environ.get(name)\n"}
+    )
     with Submission(folder, isolation=isolation) as submission:
         assert submission.env.get("SECRET_TOKEN") is None
         assert submission.env.get("OPENBLAS_NUM_THREADS") == "1"
@@ -206,11 +208,11 @@ def test_bubblewrap_cuts_network_files_and_the_reference(make_submission, tmp_pa
         pytest.fail(f"bubblewrap is required for this test: {sandbox.bubblewrap_problem()}")
     outside = tmp_path / "outside.txt"
     with Submission(make_submission({"tools": MODULE}), isolation=sandbox.BUBBLEWRAP) as sub:
-        with pytest.raises(StudentError, match="OSError|PermissionError|FileNotFoundError"):
+        with pytest.raises(StudentError, match=r"OSError|PermissionError|FileNotFoundError"):
             sub.tools.write(str(outside))
-        with pytest.raises(StudentError, match="OSError|ConnectionRefused|unreachable"):
+        with pytest.raises(StudentError, match=r"OSError|ConnectionRefused|unreachable"):
             sub.tools.connect(listening_port)
-        with pytest.raises(StudentError, match="ModuleNotFoundError|ImportError|AttributeError"):
+        with pytest.raises(StudentError, match=r"ModuleNotFoundError|ImportError|AttributeError"):
             sub.tools.import_reference()
     assert not outside.exists()
 

@@ -27,7 +27,9 @@ def test_units_add_up_to_100():
 def test_every_unit_is_graded(reference_run):
     assert {r.unit for r in reference_run.results} == set(UNIT_POINTS)
     for unit, points in UNIT_POINTS.items():
-        assert sum(r.max_points for r in reference_run.results if r.unit == unit) == pytest.approx(points)
+        assert sum(r.max_points for r in reference_run.results if r.unit == unit) == pytest.approx(
+            points
+        )
 
 
 @pytest.mark.slow
