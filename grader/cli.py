@@ -21,8 +21,35 @@ DESCRIPTION = """\
 Grade a submission of the backprop-lab course: the hidden test suites run against your code
 in a sandboxed worker process, and the score goes to a YAML report.
 
+other commands:
+  grade batch     grade a folder of submissions in parallel (grade batch --help)
+  grade merge     combine the outputs of `grade batch --shard` runs
+  grade check     prove the course sound: reference 100, stubs 0, mutants caught, no flaky test
+                  (grade check --help)
+
 exit status: 0 graded (whatever the score); 1 graded, but below --fail-under;
 2 unusable input (missing path, not a submission); 3 the grader itself failed."""
+
+
+def _check_main():
+    from grader.check import main as check_main
+
+    return check_main
+
+
+def _batch_main():
+    from grader.batch import main as batch_main
+
+    return batch_main
+
+
+def _merge_main():
+    from grader.batch import merge_main
+
+    return merge_main
+
+
+SUBCOMMANDS = {"check": _check_main, "batch": _batch_main, "merge": _merge_main}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `grade` console script."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in SUBCOMMANDS:
+        return SUBCOMMANDS[argv[0]]()(argv[1:])
     args = build_parser().parse_args(argv)
     path = args.path or (Path("exercises") if Path("exercises").is_dir() else Path("."))
     problem = unusable_reason(path)

@@ -93,7 +93,7 @@ class Submission:
         self._worker: sandbox.WorkerProcess | None = None
         self._generation = 0
         self._timeout = self.limits.call_timeout_s
-        self._import_failures: dict[str, SubmissionError] = {}
+        self.import_failures: dict[str, SubmissionError] = {}
         self._output = bytearray()
         self._offsets = [0, 0]
         self.restarts = 0
@@ -106,21 +106,21 @@ class Submission:
 
     def module(self, name: str) -> RemoteObject:
         """The submission's module `name` (e.g. "activations"), imported in the worker."""
-        if name in self._import_failures:
-            raise self._import_failures[name]
+        if name in self.import_failures:
+            raise self.import_failures[name]
         module_file, package_init = self.package_dir / f"{name}.py", self.package_dir / name
         if not (module_file.is_file() or (package_init / "__init__.py").is_file()):
             missing = StudentError("FileNotFoundError", f"{name}.py is not in the submission")
-            self._import_failures[name] = missing
+            self.import_failures[name] = missing
             raise missing
         try:
             return self.request("import", name=name)
         except StudentError as exc:
             failure = StudentError(exc.type_name, f"importing {name}.py failed: {exc.message}")
-            self._import_failures[name] = failure
+            self.import_failures[name] = failure
             raise failure from None
         except (WorkerCrashed, WorkerTimeout) as exc:
-            self._import_failures[name] = type(exc)(f"importing {name}.py: {exc}")
+            self.import_failures[name] = type(exc)(f"importing {name}.py: {exc}")
             raise
 
     def put(self, value: Any) -> RemoteObject:

@@ -16,7 +16,7 @@ import yaml
 
 from grader.proxy import python_sources
 from grader.runner import SUITES_DIR, RunResult
-from grader.scoring import HIDDEN, UnitResult, group_by_unit, total
+from grader.scoring import HIDDEN, UNIT_POINTS, UnitResult, group_by_unit, total
 
 SCHEMA = "backprop-lab/report/1"
 STUDENT, INSTRUCTOR = "student", "instructor"
@@ -103,6 +103,7 @@ def build_report(
         "units": [unit_entry(unit, mode) for unit in units],
         "metrics": {k: _plain(v) for k, v in sorted(run.metrics.items())},
         "worker_restarts": run.worker_restarts,
+        "problems": run.problems,
     }
 
 
@@ -158,3 +159,40 @@ def write_atomic(path: Path, content: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def error_report(
+    *,
+    student: str | None,
+    submission: Path,
+    reason: str,
+    started_at: str,
+    duration_s: float,
+    units: tuple[str, ...] | None = None,
+) -> dict[str, Any]:
+    """The report of a submission that could not be graded: status error, the reason, 0 points."""
+    points = {name: UNIT_POINTS[name] for name in units or UNIT_POINTS}
+    return {
+        "schema": SCHEMA,
+        "student": student,
+        "status": "error",
+        "reason": reason,
+        "submission": {"path": str(submission), "sha256": submission_digest(submission)},
+        "grader_version": grader_version(),
+        "suite_digest": suite_digest(),
+        "mode": INSTRUCTOR,
+        "started_at": started_at,
+        "duration_s": round(duration_s, 3),
+        "environment": environment("none"),
+        "score": 0.0,
+        "max_score": float(sum(points.values())),
+        "units": [_empty_unit(name, max_score) for name, max_score in points.items()],
+        "metrics": {},
+        "worker_restarts": 0,
+        "problems": [reason],
+    }
+
+
+def _empty_unit(name: str, max_score: float) -> dict[str, Any]:
+    return {"name": name, "score": 0.0, "max_score": float(max_score), "passed": 0,
+            "tests_total": 0, "tests": []}  # fmt: skip

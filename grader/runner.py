@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import io
 import os
+import random
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,14 +35,22 @@ class RunResult:
     metrics: dict[str, Any]
     isolation: str
     worker_restarts: int
+    problems: list[str] = dataclasses.field(default_factory=list)
 
 
 class GradingPlugin:
     """A pytest plugin that gives suites the submission and records points and outcomes."""
 
-    def __init__(self, submission: Submission, units: list[str] | None, budget_s: float) -> None:
+    def __init__(
+        self,
+        submission: Submission,
+        units: list[str] | None,
+        budget_s: float,
+        order_seed: int | None = None,
+    ) -> None:
         self.submission = submission
         self.units = units
+        self.order_seed = order_seed
         self.deadline = time.monotonic() + budget_s
         self.budget_s = budget_s
         self.results: dict[str, TestResult] = {}
@@ -59,6 +68,8 @@ class GradingPlugin:
                 id=test_id(item), unit=unit_of(item), max_points=max_points,
                 status="passed", visibility=visibility,
             )  # fmt: skip
+        if self.order_seed is not None:
+            random.Random(self.order_seed).shuffle(items)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
@@ -145,10 +156,14 @@ def run_suites(
     limits: Limits | None = None,
     isolation: str = "auto",
     budget_s: float = 900.0,
+    order_seed: int | None = None,
 ) -> RunResult:
-    """Grade the submission folder `path`: every (or the named) unit's suite, in order."""
+    """Grade the submission folder `path`: every (or the named) unit's suite.
+
+    Tests run in file order, or shuffled by `order_seed` (to expose order-dependent tests).
+    """
     with Submission(path, limits, isolation) as submission:
-        plugin = GradingPlugin(submission, units, budget_s)
+        plugin = GradingPlugin(submission, units, budget_s, order_seed)
         with _quiet_pytest_environment() as log:
             code = pytest.main(_pytest_args(), plugins=[plugin])
         if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not plugin.results:
@@ -157,7 +172,10 @@ def run_suites(
             )
         results = list(plugin.results.values())
         check_unit_totals(results)
-        return RunResult(results, plugin.metrics, submission.isolation, submission.restarts)
+        problems = [str(failure) for failure in submission.import_failures.values()]
+        return RunResult(
+            results, plugin.metrics, submission.isolation, submission.restarts, problems
+        )
 
 
 def _pytest_args() -> list[str]:
