@@ -97,6 +97,7 @@ class Submission:
         self._output = bytearray()
         self._offsets = [0, 0]
         self.restarts = 0
+        self.last_warnings: list[str] = []
 
     # -- what the suites use
     def __getattr__(self, name: str) -> RemoteObject:
@@ -122,6 +123,10 @@ class Submission:
         except (WorkerCrashed, WorkerTimeout) as exc:
             self.import_failures[name] = type(exc)(f"importing {name}.py: {exc}")
             raise
+
+    def probe(self, name: str) -> RemoteObject:
+        """A grader-written function from `grader.probes`, living in the worker (to pass as f)."""
+        return self.request("probe", name=name)
 
     def put(self, value: Any) -> RemoteObject:
         """Send `value` to the worker and keep it there (e.g. params to change in place)."""
@@ -189,6 +194,8 @@ class Submission:
             raise WorkerCrashed(reason) from None
         finally:
             self._collect_output()
+        warned = answer.get("warnings") if isinstance(answer, dict) else None
+        self.last_warnings = [str(w) for w in warned] if isinstance(warned, list) else []
         return _unwrap(answer)
 
     def _receive(self, worker: sandbox.WorkerProcess, deadline: float) -> bytes:

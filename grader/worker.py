@@ -14,15 +14,17 @@ import importlib.util
 import resource
 import sys
 import traceback
+import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np  # imported before the submission, so a shipped numpy.py cannot shadow it
 
-from grader import protocol
+from grader import probes, protocol
 
 PACKAGE = "submission"
 MAX_TRACEBACK_CHARS = 4000
+MAX_WARNINGS = 5
 
 
 class Worker:
@@ -80,15 +82,25 @@ class Worker:
     def op_ping(self) -> str:
         return "pong"
 
+    def op_probe(self, name: str) -> protocol.Handle:
+        return self.to_handle({**probes.PROBES, **probes.TOOLS}[name])
+
     def handle(self, request: dict) -> dict:
         """Run one request; the answer is {"ok": value} or {"error": {...}}."""
         op = getattr(self, f"op_{request.get('op')}", None)
         if op is None:
             return {"error": {"type": "ProtocolError", "message": f"unknown op {request!r:.80}"}}
-        try:
-            return {"ok": op(**request.get("args", {}))}
-        except BaseException as exc:  # the student's exceptions, SystemExit included
-            return {"error": self.describe(exc)}
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                answer = {"ok": op(**request.get("args", {}))}
+            except BaseException as exc:  # the student's exceptions, SystemExit included
+                answer = {"error": self.describe(exc)}
+        if caught:
+            answer["warnings"] = [
+                f"{w.category.__name__}: {w.message}"[:300] for w in caught[:MAX_WARNINGS]
+            ]
+        return answer
 
     def describe(self, exc: BaseException) -> dict:
         frames = [
@@ -164,7 +176,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--file-bytes", type=int, default=0)
     args = parser.parse_args(argv)
     apply_limits(args.memory_bytes, args.cpu_seconds, args.file_bytes)
-    np.seterr(all="warn")
+    np.seterr(over="warn", divide="warn", invalid="warn", under="ignore")  # numpy defaults
     serve(Worker(args.package_dir.resolve()), args.in_fd, args.out_fd)
 
 

@@ -10,39 +10,8 @@ import pytest
 import yaml
 
 from grader import cli
+from tests.samples import GATES, WRONG_XOR
 
-GATES = """
-import numpy as np
-
-def perceptron(x, w, b):
-    return int(np.dot(x, w) + b > 0)
-
-def AND(x1, x2):
-    return perceptron(np.array([x1, x2]), np.array([0.5, 0.5]), -0.7)
-
-def NAND(x1, x2):
-    return perceptron(np.array([x1, x2]), np.array([-0.5, -0.5]), 0.7)
-
-def OR(x1, x2):
-    return perceptron(np.array([x1, x2]), np.array([0.5, 0.5]), -0.2)
-
-def XOR(x1, x2):
-    return OR(x1, x2)  # wrong on purpose: (1, 1) gives 1
-
-def train_perceptron(X, y, lr=0.1, epochs=100, seed=None):
-    rng = np.random.default_rng(seed)
-    w, b = np.zeros(X.shape[1]), 0.0
-    for _ in range(epochs):
-        mistakes = 0
-        for i in rng.permutation(len(X)):
-            error = y[i] - perceptron(X[i], w, b)
-            if error:
-                mistakes += 1
-                w, b = w + lr * error * X[i], b + lr * error
-        if not mistakes:
-            return w, b, True
-    return w, b, False
-"""
 REPORT_KEYS = {
     "schema", "submission", "grader_version", "suite_digest", "started_at", "duration_s",
     "environment", "score", "max_score", "units", "metrics",
@@ -52,6 +21,11 @@ REPORT_KEYS = {
 @pytest.fixture
 def gates_only(make_submission):
     return make_submission({"gates": GATES})
+
+
+@pytest.fixture
+def wrong_xor(make_submission):
+    return make_submission({"gates": WRONG_XOR}, name="wrong_xor")
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -84,9 +58,9 @@ def test_unusable_input_exits_2_with_a_one_line_reason(capsys, tmp_path, make, r
     assert reason in err and len(err.strip().splitlines()) == 1
 
 
-def test_grading_prints_a_table_and_writes_the_report(capsys, gates_only, tmp_path):
+def test_grading_prints_a_table_and_writes_the_report(capsys, wrong_xor, tmp_path):
     report_path = tmp_path / "out" / "report.yaml"
-    code, out, _ = run(capsys, str(gates_only), "--unit", "gates", "--report", str(report_path))
+    code, out, _ = run(capsys, str(wrong_xor), "--unit", "gates", "--report", str(report_path))
     assert code == cli.EXIT_GRADED
     assert "gates" in out and "total" in out and "tests passed" in out
     assert "XOR" in out, "the failing test is named"
@@ -101,8 +75,8 @@ def test_grading_prints_a_table_and_writes_the_report(capsys, gates_only, tmp_pa
     assert len(data["submission"]["sha256"]) == 64
 
 
-def test_fail_under_turns_a_low_score_into_exit_1(capsys, gates_only, tmp_path):
-    args = [str(gates_only), "--unit", "gates", "--report", str(tmp_path / "r.yaml"), "-q"]
+def test_fail_under_turns_a_low_score_into_exit_1(capsys, wrong_xor, tmp_path):
+    args = [str(wrong_xor), "--unit", "gates", "--report", str(tmp_path / "r.yaml"), "-q"]
     assert run(capsys, *args, "--fail-under", "9.9")[0] == cli.EXIT_BELOW
     assert run(capsys, *args, "--fail-under", "5")[0] == cli.EXIT_GRADED
 
@@ -128,7 +102,7 @@ def test_default_path_is_exercises_when_present(capsys, gates_only, tmp_path, mo
     shutil.copytree(gates_only, tmp_path / "project" / "exercises")
     monkeypatch.chdir(tmp_path / "project")
     code, out, _ = run(capsys, "--unit", "gates", "-q")
-    assert code == 0 and out.strip().endswith("/10")
+    assert code == 0 and out.strip() == "10/10"
     assert (tmp_path / "project" / "grade-report.yaml").exists()
 
 

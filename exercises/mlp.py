@@ -1,0 +1,73 @@
+"""Unit 6: a multilayer perceptron built from your layers.
+
+MLP([784, 100, 10]) is Affine → activation → Affine → SoftmaxWithLoss. Its `params` dict
+(W1, b1, W2, b2, ...) holds the very arrays the Affine layers use, so an optimiser that
+changes params in place trains the network. Forward runs the layers in order; backward runs
+them in reverse, starting from the loss layer's backward(1). Implement init_weights, then MLP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+INIT_METHODS = ("xavier", "he", "normal")
+
+
+def init_weights(fan_in: int, fan_out: int, method: str, rng: np.random.Generator) -> np.ndarray:
+    """A (fan_in, fan_out) weight matrix drawn from rng.
+
+    "xavier": uniform in ±√(6 / (fan_in + fan_out)) (suits sigmoid and tanh);
+    "he": normal with std √(2 / fan_in) (suits ReLU, which zeroes half its inputs);
+    "normal": normal with std 0.01. Any other method: raise ValueError naming these three.
+    Hint: rng.uniform(low, high, size=...), rng.normal(0, std, size=...).
+    """
+    raise NotImplementedError("draw the weights from rng by the method's formula")
+
+
+class MLP:
+    """Fully connected network: hidden layers Affine + activation, output Affine, softmax loss."""
+
+    def __init__(
+        self,
+        layer_sizes: Sequence[int],
+        activation: str = "relu",
+        weight_init: str = "he",
+        seed: int | None = None,
+        dtype: str = "float64",
+    ) -> None:
+        """Build params W1, b1, ... (W by init_weights with rng = np.random.default_rng(seed),
+        b zeros, both in `dtype`) and the layers: Affine(W_i, b_i) followed by the activation
+        named `activation` (a key of ACTIVATIONS) for every layer but the last, then
+        self.last_layer = SoftmaxWithLoss()."""
+        raise NotImplementedError("create self.params, self.layers and self.last_layer")
+
+    def predict(self, x: ArrayLike) -> np.ndarray:
+        """Logits (N, classes): x through every layer in order (not the loss layer)."""
+        raise NotImplementedError("x = layer.forward(x) for each layer")
+
+    def loss(self, x: ArrayLike, t: ArrayLike) -> float:
+        """Softmax cross-entropy of predict(x) against t (labels or one-hot)."""
+        raise NotImplementedError("self.last_layer.forward(self.predict(x), t)")
+
+    def gradient(self, x: ArrayLike, t: ArrayLike) -> dict[str, np.ndarray]:
+        """∂loss/∂params by backprop: a dict with the same keys as params.
+
+        Forward (loss), then dout = last_layer.backward(1) and dout = layer.backward(dout) for
+        the layers in reverse; collect each Affine's dW and db.
+        """
+        raise NotImplementedError("forward, then backward through reversed layers; collect dW, db")
+
+    def numerical_gradient(self, x: ArrayLike, t: ArrayLike) -> dict[str, np.ndarray]:
+        """∂loss/∂params by central differences (your gradcheck.numerical_gradient on each param).
+
+        Hint: f = lambda _: self.loss(x, t) works because numerical_gradient changes the param
+        array in place.
+        """
+        raise NotImplementedError("numerical_gradient of the loss for every params[key]")
+
+    def accuracy(self, x: ArrayLike, t: ArrayLike) -> float:
+        """Fraction of samples whose largest logit is the label (t labels or one-hot)."""
+        raise NotImplementedError("mean of argmax(predict(x), axis=1) == labels")

@@ -1,0 +1,219 @@
+"""MNIST and Fashion-MNIST: the bundled subset offline, or the full sets downloaded once.
+
+    (X_train, y_train), (X_test, y_test) = load_mnist()
+
+source="bundled" (default) reads the 4,000/1,000-image real-MNIST subset shipped in
+grader/data/mnist-subset (see its README for provenance); source="full" downloads the four
+standard files into a cache, verifying checksums; any other value is a directory holding them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+
+from grader.idx import IDXFormatError, read_idx
+
+FILES = {
+    "train_images": "train-images-idx3-ubyte.gz",
+    "train_labels": "train-labels-idx1-ubyte.gz",
+    "test_images": "t10k-images-idx3-ubyte.gz",
+    "test_labels": "t10k-labels-idx1-ubyte.gz",
+}
+BUNDLED = Path(__file__).parent / "data" / "mnist-subset"
+CACHE_ENV = "BACKPROP_LAB_DATA"
+TIMEOUT_S = 30
+
+MIRRORS = {
+    "mnist": [
+        "https://ossci-datasets.s3.amazonaws.com/mnist/",
+        "https://storage.googleapis.com/cvdf-datasets/mnist/",
+    ],
+    "fashion-mnist": ["http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"],
+}
+# (algorithm, digest) per file. MNIST: SHA-256 from the course's DATA.md (three recomputed from
+# real copies, train-images the published value). Fashion-MNIST: the MD5s published in
+# github.com/zalandoresearch/fashion-mnist README (Debian's dataset-fashion-mnist recompresses
+# the files, so its copies differ byte-wise: read those with source=<their folder>).
+CHECKSUMS: dict[str, dict[str, tuple[str, str]]] = {
+    "mnist": {
+        "train-images-idx3-ubyte.gz": (
+            "sha256",
+            "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+        ),
+        "train-labels-idx1-ubyte.gz": (
+            "sha256",
+            "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+        ),
+        "t10k-images-idx3-ubyte.gz": (
+            "sha256",
+            "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+        ),
+        "t10k-labels-idx1-ubyte.gz": (
+            "sha256",
+            "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+        ),
+    },
+    "fashion-mnist": {
+        "train-images-idx3-ubyte.gz": ("md5", "8d4fb7e6c68d591d4c3dfef9ec88bf0d"),
+        "train-labels-idx1-ubyte.gz": ("md5", "25c81989df183df01b3e8a0aad5dffbe"),
+        "t10k-images-idx3-ubyte.gz": ("md5", "bef4ecab320f06d8554ea6380940ec79"),
+        "t10k-labels-idx1-ubyte.gz": ("md5", "bb300cfdad3c16e7a12a480ee83cd310"),
+    },
+}
+
+
+class DatasetError(RuntimeError):
+    """The data could not be found, fetched or read; the message says what to do."""
+
+
+def load_mnist(
+    source: str | os.PathLike[str] = "bundled",
+    *,
+    kind: str = "mnist",
+    cache_dir: str | os.PathLike[str] | None = None,
+    mirrors: list[str] | None = None,
+    normalize: bool = True,
+    flatten: bool = True,
+    one_hot_label: bool = False,
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """((X_train, y_train), (X_test, y_test)).
+
+    X: float32 in [0, 1] if normalize else uint8; (N, 784) if flatten else (N, 28, 28).
+    y: int64 labels (N,), or float32 one-hot (N, 10) if one_hot_label.
+    """
+    if kind not in MIRRORS:
+        raise DatasetError(f"unknown kind {kind!r}: use 'mnist' or 'fashion-mnist'")
+    if source == "bundled":
+        if kind != "mnist":
+            raise DatasetError(f"no bundled {kind} subset: use source='full' or a directory")
+        folder = BUNDLED
+    elif source == "full":
+        folder = download(kind, cache_dir=cache_dir, mirrors=mirrors)
+    else:
+        folder = Path(source)
+    arrays = {key: _read(folder, name) for key, name in FILES.items()}
+    splits = []
+    for part in ("train", "test"):
+        images, labels = arrays[f"{part}_images"], arrays[f"{part}_labels"]
+        _validate(images, labels, folder, part)
+        splits.append((_images(images, normalize, flatten), _labels(labels, one_hot_label)))
+    return splits[0], splits[1]
+
+
+def cache_folder(kind: str, cache_dir: str | os.PathLike[str] | None = None) -> Path:
+    """Where downloads go: cache_dir, else $BACKPROP_LAB_DATA, else ~/.cache/backprop-lab."""
+    root = cache_dir or os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "backprop-lab"
+    return Path(root) / kind
+
+
+def download(
+    kind: str = "mnist",
+    *,
+    cache_dir: str | os.PathLike[str] | None = None,
+    mirrors: list[str] | None = None,
+) -> Path:
+    """Fetch the four files into the cache (once), verified; returns the cache folder."""
+    folder = cache_folder(kind, cache_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in FILES.values():
+        target = folder / name
+        if target.is_file() and _digest_ok(target, name, kind):
+            continue
+        _fetch(name, target, kind, mirrors if mirrors is not None else MIRRORS[kind])
+    return folder
+
+
+def _fetch(name: str, target: Path, kind: str, mirrors: list[str]) -> None:
+    """Try each mirror in turn; only a verified file ever reaches `target`."""
+    failures = []
+    for mirror in mirrors:
+        url = mirror.rstrip("/") + "/" + name
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{name}.", suffix=".part")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                _copy_url(url, out)
+            if not _digest_ok(Path(temporary), name, kind):
+                raise DatasetError("checksum mismatch (a corrupt or different file)")
+            os.replace(temporary, target)
+            return
+        except (OSError, urllib.error.URLError, DatasetError, ValueError) as exc:
+            failures.append(f"  {url}: {_reason(exc)}")
+        finally:
+            Path(temporary).unlink(missing_ok=True)
+    raise DatasetError(
+        f"could not download {kind} file {name}; tried:\n"
+        + "\n".join(failures)
+        + f"\nCheck the network, or download the four files yourself and pass "
+        f"source='<their folder>', or put them in {target.parent} (set {CACHE_ENV} to move it)."
+    )
+
+
+def _copy_url(url: str, out) -> None:
+    """Stream url into `out`; a body shorter than its Content-Length is an error."""
+    with urllib.request.urlopen(url, timeout=TIMEOUT_S) as response:
+        expected = response.headers.get("Content-Length")
+        received = 0
+        while chunk := response.read(1 << 16):
+            out.write(chunk)
+            received += len(chunk)
+    if expected is not None and received != int(expected):
+        raise DatasetError(f"truncated transfer: {received} of {expected} bytes")
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, urllib.error.HTTPError):
+        return f"HTTP {exc.code} {exc.reason}"
+    if isinstance(exc, urllib.error.URLError):
+        return f"unreachable ({exc.reason})"
+    return str(exc) or type(exc).__name__
+
+
+def _digest_ok(path: Path, name: str, kind: str) -> bool:
+    """Does the file at `path` have the published checksum of `name`?"""
+    algorithm, expected = CHECKSUMS[kind][name]
+    return hashlib.new(algorithm, path.read_bytes()).hexdigest() == expected
+
+
+def _read(folder: Path, name: str) -> np.ndarray:
+    """Read `name` from folder, gzipped or raw (name without .gz)."""
+    for candidate in (folder / name, folder / name.removesuffix(".gz")):
+        if candidate.is_file():
+            try:
+                return read_idx(candidate)
+            except IDXFormatError as exc:
+                raise DatasetError(f"{folder}: {exc}") from None
+    missing = [
+        n
+        for n in FILES.values()
+        if not any((folder / c).is_file() for c in (n, n.removesuffix(".gz")))
+    ]
+    raise DatasetError(
+        f"{folder} lacks {', '.join(missing)} (gzipped or not): it must hold the four standard "
+        "MNIST files"
+    )
+
+
+def _validate(images: np.ndarray, labels: np.ndarray, folder: Path, part: str) -> None:
+    if images.ndim != 3 or images.shape[1:] != (28, 28) or images.dtype != np.uint8:
+        raise DatasetError(f"{folder}: {part} images must be N 28x28 uint8 images")
+    if labels.ndim != 1 or len(labels) != len(images):
+        raise DatasetError(f"{folder}: {len(images)} {part} images but {len(labels)} labels")
+    if labels.size and (labels.min() < 0 or labels.max() > 9):
+        raise DatasetError(f"{folder}: {part} labels must be digits 0-9")
+
+
+def _images(images: np.ndarray, normalize: bool, flatten: bool) -> np.ndarray:
+    out = images.reshape(len(images), -1) if flatten else images
+    return (out / np.float32(255)).astype(np.float32) if normalize else out.copy()
+
+
+def _labels(labels: np.ndarray, one_hot: bool) -> np.ndarray:
+    labels = labels.astype(np.int64)
+    return np.eye(10, dtype=np.float32)[labels] if one_hot else labels

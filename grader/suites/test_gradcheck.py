@@ -1,0 +1,81 @@
+"""Unit 5: numerical gradients and relative error (5 points).
+
+The functions handed to the student's numerical_gradient are grader-written probes
+(`grader.probes`) whose exact gradients the suite knows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from grader.checks import check_close, check_gradient, check_value_at, fail
+
+EXACT = {
+    "sum_of_squares": lambda x: 2 * x,
+    "sine_and_cube": lambda x: np.cos(x) + x**2,
+    "weighted_sum": lambda x: np.arange(1, x.size + 1, dtype=float).reshape(x.shape),
+}
+SHAPES = [(5,), (3, 4), (2, 3, 2)]
+
+
+@pytest.mark.points(2.5)
+@pytest.mark.parametrize("shape", SHAPES, ids=["1-D", "2-D", "3-D"])
+@pytest.mark.parametrize("probe", list(EXACT))
+def test_numerical_gradient_of_known_functions(sub, probe, shape):
+    x = np.random.default_rng(30).uniform(-2, 2, size=shape)
+    got = sub.gradcheck.numerical_gradient(sub.probe(probe), x)
+    what = f"numerical_gradient(f, x) for f(x) = {probe.replace('_', ' ')}, x of shape {shape}"
+    check_gradient(got, EXACT[probe](x), what)  # h = 1e-4: O(h²) ≈ 1e-8, far below the 1e-6 bound
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("shape", SHAPES, ids=["1-D", "2-D", "3-D"])
+def test_numerical_gradient_restores_x(sub, shape):
+    x = np.random.default_rng(31).uniform(-2, 2, size=shape)
+    remote_x = sub.put(x.copy())
+    sub.gradcheck.numerical_gradient(sub.probe("sine_and_cube"), remote_x)
+    after = np.asarray(sub.fetch(remote_x))
+    if after.shape != x.shape or not np.array_equal(after, x):
+        fail(
+            "numerical_gradient must leave x exactly as it found it: restore each x[i] "
+            "to its saved original value (x[i] + h - h is not always x[i])"
+        )
+
+
+@pytest.mark.points(0.5)
+def test_numerical_gradient_uses_central_differences_with_h(sub):
+    x, h = np.array([0.3, -1.2, 2.0]), 1e-2
+    got = sub.gradcheck.numerical_gradient(sub.probe("sine_and_cube"), x, h=h)
+
+    def f(v):
+        return np.sin(v) + v**3 / 3
+
+    central = (f(x + h) - f(x - h)) / (2 * h)  # what (f(x+h) - f(x-h)) / 2h gives for this h
+    check_close(
+        got,
+        central,
+        "numerical_gradient(f, x, h=1e-2)",
+        hint="use (f(x + h) - f(x - h)) / 2h with the h you are given",
+    )
+
+
+RELATIVE_ERROR_CASES = [
+    ([1.0, 2.0], [1.0, 2.0], 0.0),
+    ([1.0, 2.0], [1.0, 3.0], 0.2),
+    ([0.0, 0.0], [0.0, 0.0], 0.0),
+    ([1e-10], [0.0], 0.01),
+    ([[1.0, -1.0], [4.0, 2.0]], [[1.0, 1.0], [4.0, 2.0]], 1.0),
+]
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize(("a", "b", "expected"), RELATIVE_ERROR_CASES)
+def test_relative_error(sub, a, b, expected):
+    got = sub.gradcheck.relative_error(np.array(a), np.array(b))
+    check_value_at(
+        got,
+        expected,
+        f"relative_error({a}, {b})",
+        "max over elements of |a - b| / max(1e-8, |a| + |b|)",
+    )

@@ -1,0 +1,125 @@
+"""Unit 7: optimisers that update parameters in place (10 points)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from grader.checks import check_close, fail
+
+RNG = np.random.default_rng(50)
+PARAMS = {"W": RNG.normal(size=(2, 3)), "b": RNG.normal(size=3)}
+GRADS = [{"W": RNG.normal(size=(2, 3)), "b": RNG.normal(size=3)} for _ in range(2)]
+
+
+def run(sub, optimizer, steps):
+    """Send PARAMS to the worker, apply `steps` updates with GRADS, return the new params."""
+    params = sub.put({key: value.copy() for key, value in PARAMS.items()})
+    for grads in GRADS[:steps]:
+        optimizer.update(params, grads)
+    result = sub.fetch(params)
+    if not isinstance(result, dict) or set(result) != set(PARAMS):
+        fail("update(params, grads) must keep params a dict with the same keys")
+    return result
+
+
+def check_params(got, expected, what, hint=""):
+    for key in expected:
+        check_close(got[key], expected[key], f"{what}: params[{key!r}]", hint=hint)
+
+
+@pytest.mark.points(2)
+def test_sgd_step(sub):
+    got = run(sub, sub.optim.SGD(lr=0.1), steps=1)
+    expected = {k: PARAMS[k] - 0.1 * GRADS[0][k] for k in PARAMS}
+    check_params(got, expected, "SGD(lr=0.1) after one step", "p ← p - lr·g")
+
+
+@pytest.mark.points(2)
+def test_momentum_two_steps(sub):
+    got = run(sub, sub.optim.Momentum(lr=0.1, momentum=0.9), steps=2)
+    expected = {}
+    for k in PARAMS:
+        v1 = -0.1 * GRADS[0][k]
+        v2 = 0.9 * v1 - 0.1 * GRADS[1][k]
+        expected[k] = PARAMS[k] + v1 + v2
+    check_params(
+        got,
+        expected,
+        "Momentum(lr=0.1, momentum=0.9) after two steps",
+        "v ← momentum·v - lr·g, then p ← p + v; v starts at 0 and persists",
+    )
+
+
+@pytest.mark.points(2.5)
+def test_adam_two_steps(sub):
+    lr, b1, b2, eps = 0.01, 0.9, 0.999, 1e-8
+    got = run(sub, sub.optim.Adam(lr=lr, beta1=b1, beta2=b2, eps=eps), steps=2)
+    expected = {}
+    for k in PARAMS:
+        p, m, v = PARAMS[k].copy(), 0.0, 0.0
+        for t, grads in enumerate(GRADS, start=1):
+            m = b1 * m + (1 - b1) * grads[k]
+            v = b2 * v + (1 - b2) * grads[k] ** 2
+            p -= lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)
+        expected[k] = p
+    check_params(
+        got,
+        expected,
+        "Adam(lr=0.01) after two steps",
+        "bias-correct m and v by 1 - beta^t, with t counting updates from 1",
+    )
+
+
+OPTIMIZERS = {
+    "SGD": {"lr": 0.05},
+    "Momentum": {"lr": 0.01, "momentum": 0.9},
+    "Adam": {"lr": 0.1},
+}
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_update_changes_params_in_place(sub, name):
+    params = sub.put({key: value.copy() for key, value in PARAMS.items()})
+    held = sub.ref_item(params, "W")  # what a layer holds: the array object itself
+    getattr(sub.optim, name)(**OPTIMIZERS[name]).update(params, GRADS[0])
+    if np.allclose(sub.fetch(held), PARAMS["W"]):
+        fail(
+            f"{name}.update must change each params[key] in place (p -= ..., not p = p - ...): "
+            "the network's layers hold those arrays"
+        )
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_descends_a_quadratic(sub, name):
+    """f(p) = p₁² + 10·p₂², gradient (2p₁, 20p₂); 100 steps must cut f to under 5%."""
+    scale = np.array([1.0, 10.0])
+    optimizer = getattr(sub.optim, name)(**OPTIMIZERS[name])
+    params = sub.put({"p": np.array([3.0, -2.0])})
+    start = float(np.sum(scale * np.array([3.0, -2.0]) ** 2))
+    for _ in range(100):
+        p = np.asarray(sub.fetch(params)["p"], dtype=np.float64)
+        optimizer.update(params, {"p": 2 * scale * p})
+    p = np.asarray(sub.fetch(params)["p"], dtype=np.float64)
+    end = float(np.sum(scale * p**2))
+    if not np.isfinite(end) or end > 0.05 * start:
+        fail(
+            f"{name}({OPTIMIZERS[name]}) on f(p) = p₁² + 10p₂² must go downhill: f went from "
+            f"{start:g} to {end:.3g} in 100 steps"
+        )
+
+
+@pytest.mark.points(0.5)
+@pytest.mark.hidden
+def test_adam_first_step_is_lr_whatever_the_gradient_scale(sub):
+    params = sub.put({"p": np.zeros(2)})
+    sub.optim.Adam(lr=0.01).update(params, {"p": np.array([1e-3, -1e3])})
+    check_close(
+        sub.fetch(params)["p"],
+        [-0.01, 0.01],
+        "Adam's first step",
+        hint="the first bias-corrected step is lr·g/|g| for every entry",
+        rtol=1e-4,
+    )

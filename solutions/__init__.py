@@ -1,0 +1,1 @@
+"""Reference solutions for backprop-lab: the modules and names of ``exercises/``, implemented."""
