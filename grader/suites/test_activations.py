@@ -59,7 +59,7 @@ KINK_CASES = [
 ]
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1.5)
 @pytest.mark.parametrize(("name", "x", "kwargs", "expected", "hint"), KINK_CASES)
 def test_value_at_a_kink(sub, name, x, kwargs, expected, hint):
     got = getattr(sub.activations, name)(np.array([x]), **kwargs)
@@ -98,6 +98,25 @@ def test_keeps_shape_and_follows_the_dtype_rule(sub, name):
                     fn(x), cf.ACTIVATIONS[name][what != name](x.astype(np.float64)), label
                 )
                 check_dtype(got, dtype_out, label)
+
+
+PARAMETERS = {
+    "leaky_relu": ({"alpha": 0.2}, lambda x: np.where(x > 0, x, 0.2 * x)),
+    "elu": ({"alpha": 0.5}, lambda x: cf.elu(x, 0.5)),
+    "swish": ({"beta": 2.0}, lambda x: x * cf.sigmoid(2 * x)),
+}
+
+
+@pytest.mark.points(0.5)
+@pytest.mark.parametrize("name", list(PARAMETERS))
+def test_uses_its_parameter(sub, name):
+    f, f_grad = functions(sub, name)
+    kwargs, closed = PARAMETERS[name]
+    label = f"{name}(x, {', '.join(f'{k}={v:g}' for k, v in kwargs.items())})"
+    x = random_points((3, 4), seed=7, avoid=[0.0])
+    check_close(f(x, **kwargs), closed(x), label)
+    numeric = elementwise_derivative(f, x, label, **kwargs)
+    check_gradient(f_grad(x, **kwargs), numeric, f"{name}_grad with {kwargs}")
 
 
 @pytest.mark.points(0.5)
