@@ -191,7 +191,7 @@ def softplus(x: ArrayLike) -> np.ndarray:
 
 def softplus_grad(x: ArrayLike) -> np.ndarray:
     """softplus'(x) = σ(x)."""
-    raise NotImplementedError("sigmoid(x)")
+    raise NotImplementedError("the derivative of softplus is the sigmoid of x")
 
 
 def softmax(x: ArrayLike, axis: int = -1) -> np.ndarray:

@@ -13,6 +13,7 @@ timeout or crash the worker is replaced by a fresh one on the next call.
 from __future__ import annotations
 
 import contextlib
+import copy
 import shutil
 import tempfile
 import time
@@ -108,7 +109,7 @@ class Submission:
     def module(self, name: str) -> RemoteObject:
         """The submission's module `name` (e.g. "activations"), imported in the worker."""
         if name in self.import_failures:
-            raise self.import_failures[name]
+            raise copy.copy(self.import_failures[name]).with_traceback(None)
         module_file, package_init = self.package_dir / f"{name}.py", self.package_dir / name
         if not (module_file.is_file() or (package_init / "__init__.py").is_file()):
             missing = StudentError("FileNotFoundError", f"{name}.py is not in the submission")

@@ -182,7 +182,7 @@ def _pytest_args() -> list[str]:
     return [
         str(SUITES_DIR),
         "-c", str(SUITES_DIR / "pytest.ini"), "--rootdir", str(SUITES_DIR),
-        "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:xdist",
+        "-q", "--tb=native", "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:xdist",
         "-W", "ignore::pytest.PytestAssertRewriteWarning",
     ]  # fmt: skip
 

@@ -19,7 +19,11 @@ from tests.samples import GATES, WRONG_XOR
 
 HANG = GATES.replace("def XOR(x1, x2):", "def XOR(x1, x2):\n    while True:\n        pass")
 CRASH = "import os\nos._exit(3)\n"
-PATCH_NUMPY = "import numpy\nnumpy.allclose = lambda *a, **k: True\nnumpy.array_equal = lambda *a, **k: True\n"
+PATCH_NUMPY = (
+    "import numpy\n"
+    "numpy.allclose = lambda *a, **k: True\n"
+    "numpy.array_equal = lambda *a, **k: True\n"
+)
 FLOOD = GATES.replace("def AND(x1, x2):", "def AND(x1, x2):\n    print('x' * 10**6)")
 CORRECT = [f"correct{i:02d}" for i in range(8)]
 UNITS = ["--unit", "gates"]
@@ -135,7 +139,8 @@ def test_gradebook_summary_and_plots(graded_class):
     summary = yaml.safe_load((out / "summary.yaml").read_text())
     assert summary["count"] == len(kinds)
     assert summary["errored"] == 3
-    assert {e["student"] for e in summary["errored_submissions"]} == {"empty", "escape", "unreadable"}
+    errored = {e["student"] for e in summary["errored_submissions"]}
+    assert errored == {"empty", "escape", "unreadable"}
     assert sum(summary["distribution"].values()) == len(kinds)
     rates = list(summary["test_pass_rates"].values())
     assert rates == sorted(rates), "hardest tests first"
@@ -173,13 +178,14 @@ def test_shards_merge_to_the_single_run_result(graded_class, tmp_path):
 @pytest.mark.parametrize("spec", ["3/3", "x/2", "1"])
 def test_a_bad_shard_is_refused(spec, tmp_path, capsys):
     (tmp_path / "class").mkdir()
-    assert cli.main(["batch", str(tmp_path / "class"), "--out", str(tmp_path), "--shard", spec]) == 2
+    args = ["batch", str(tmp_path / "class"), "--out", str(tmp_path), "--shard", spec]
+    assert cli.main(args) == 2
 
 
 def test_shards_partition_the_class():
     entries = list(range(10))
     parts = [batch.shard(entries, f"{i}/3") for i in range(3)]
-    assert sorted(sum(parts, [])) == entries
+    assert sorted(entry for part in parts for entry in part) == entries
 
 
 def test_an_interrupted_batch_leaves_no_partial_file(tmp_path):
