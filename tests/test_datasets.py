@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import http.server
+import re
 import socket
 import threading
 from pathlib import Path
@@ -230,3 +231,11 @@ def test_fashion_mnist_uses_the_same_format(tmp_path, files, monkeypatch):
     finally:
         running.stop()
     assert sorted(p.name for p in (tmp_path / "fashion-mnist").iterdir()) == sorted(FILES.values())
+
+
+def test_bundled_files_match_their_documented_checksums():
+    readme = (datasets.BUNDLED.parent / "README.md").read_text()
+    documented = dict(re.findall(r"\| (\S+-ubyte\.gz) \| ([0-9a-f]{64}) \|", readme))
+    assert sorted(documented) == sorted(FILES.values())
+    for name, digest in documented.items():
+        assert hashlib.sha256((datasets.BUNDLED / name).read_bytes()).hexdigest() == digest
