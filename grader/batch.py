@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from grader import classbook, gradescope, report
+from grader import classbook, gradescope, report, signing
 from grader.proxy import UnusableSubmission
 from grader.runner import run_suites
 from grader.sandbox import ISOLATION_CHOICES, Limits
@@ -38,6 +38,7 @@ class Options:
     budget_s: float
     force: bool
     gradescope: bool
+    key: bytes = b""  # the signing key; reports are signed when it is set
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,6 +80,8 @@ def grade_entry(entry: Entry, out: Path, options: Options) -> Outcome:
         return Outcome(entry.student, data["status"], data["score"], skipped=True)
     started_at, start = report.now_utc(), time.monotonic()
     data = grade_to_report(entry, options, started_at, start)
+    if options.key:
+        data = signing.sign(data, options.key)
     report.write_yaml(data, path)
     if options.gradescope:
         results = json.dumps(gradescope.results_json(data), indent=1).encode()
@@ -180,6 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--isolation", choices=ISOLATION_CHOICES, default="auto")
     parser.add_argument("--timeout", type=float, default=Limits.call_timeout_s,
                         help="time limit of one call into a submission, in seconds")  # fmt: skip
+    parser.add_argument("--key", type=Path, help="signing key file (default: $BACKPROP_LAB_KEY "
+                        "or ~/.config/backprop-lab/signing.key, created if missing)")  # fmt: skip
+    parser.add_argument("--no-sign", action="store_true", help="do not sign the reports")
     parser.add_argument("--budget", type=float, default=600.0,
                         help="time limit of one submission, in seconds (default 600)")  # fmt: skip
     return parser
@@ -196,6 +202,11 @@ def main(argv: list[str]) -> int:
     except ValueError as exc:
         print(f"grade batch: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
+    try:
+        key = b"" if args.no_sign else signing.load_key(args.key, create=True)
+    except ValueError as exc:
+        print(f"grade batch: {exc}; pass --key FILE or --no-sign", file=sys.stderr)
+        return EXIT_UNUSABLE
     jobs = max(1, args.jobs)
     threads = max(1, (os.cpu_count() or 1) // jobs)
     options = Options(
@@ -203,6 +214,7 @@ def main(argv: list[str]) -> int:
         limits=Limits(call_timeout_s=args.timeout, blas_threads=threads),
         isolation=args.isolation, budget_s=args.budget, force=args.force,
         gradescope="gradescope" in args.format,
+        key=key,
     )  # fmt: skip
     start = time.monotonic()
     try:

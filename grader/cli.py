@@ -49,7 +49,18 @@ def _merge_main():
     return merge_main
 
 
-SUBCOMMANDS = {"check": _check_main, "batch": _batch_main, "merge": _merge_main}
+def _verify_main():
+    from grader.signing import main as verify_main
+
+    return verify_main
+
+
+SUBCOMMANDS = {
+    "check": _check_main,
+    "batch": _batch_main,
+    "merge": _merge_main,
+    "verify": _verify_main,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:

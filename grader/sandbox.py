@@ -20,7 +20,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from grader import protocol
+from grader import protocol, signing
 
 BUBBLEWRAP = "bubblewrap"
 LIMITS_ONLY = "limits-only"
@@ -80,6 +80,9 @@ def bubblewrap_prefix(scratch: Path) -> list[str]:
         args += ["--ro-bind", str(path), str(path)]
     for path in _hidden_paths():
         args += ["--tmpfs", str(path)]
+    key = signing.key_path().resolve()
+    if key.is_file() and not key.is_relative_to(Path("/tmp").resolve()):
+        args += ["--ro-bind", "/dev/null", str(key)]  # the report-signing key reads as empty
     if scratch != Path("/"):
         args += ["--bind", str(scratch), str(scratch), "--chdir", str(scratch)]
     args += ["--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]

@@ -40,3 +40,9 @@ def make_submission(tmp_path: Path):
         return folder
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _signing_key_in_tmp(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """`grade batch` signs reports; tests keep its key out of the user's home."""
+    monkeypatch.setenv("BACKPROP_LAB_KEY", str(tmp_path_factory.getbasetemp() / "signing.key"))

@@ -1,0 +1,116 @@
+"""Signed reports: an HMAC-SHA256 over a report's content, with a key the worker never sees.
+
+The key lives in a file (default ~/.config/backprop-lab/signing.key, or $BACKPROP_LAB_KEY, or
+--key), created on first use with mode 0600. Under bubblewrap its folder is hidden from the
+worker; with limits only, a submission could read it (see the README's isolation table).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+KEY_ENV = "BACKPROP_LAB_KEY"
+ALGORITHM = "hmac-sha256"
+
+
+def key_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """Where the signing key is: the argument, else $BACKPROP_LAB_KEY, else the user's config."""
+    default = Path.home() / ".config" / "backprop-lab" / "signing.key"
+    return Path(path or os.environ.get(KEY_ENV) or default)
+
+
+def load_key(path: str | os.PathLike[str] | None = None, *, create: bool = False) -> bytes:
+    """The key's bytes; with create=True a new random key is made if there is none."""
+    where = key_path(path)
+    if not where.exists() and create:
+        where.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(where, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as stream:
+            stream.write(secrets.token_hex(32) + "\n")
+    try:
+        key = where.read_text().strip().encode()
+    except OSError as exc:
+        raise ValueError(f"cannot read the signing key {where}: {exc.strerror}") from None
+    if len(key) < 32:
+        raise ValueError(f"the signing key {where} is too short (at least 32 characters)")
+    return key
+
+
+def key_id(key: bytes) -> str:
+    """A short public fingerprint of the key (which key signed a report)."""
+    return hashlib.sha256(key).hexdigest()[:16]
+
+
+def _canonical(data: dict[str, Any]) -> bytes:
+    """The report without its signature, as canonical JSON (formatting does not matter)."""
+    content = {k: v for k, v in data.items() if k != "signature"}
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), default=str).encode()
+
+
+def sign(data: dict[str, Any], key: bytes) -> dict[str, Any]:
+    """The report with a `signature` entry: HMAC-SHA256 of its canonical content."""
+    mac = hmac.new(key, _canonical(data), hashlib.sha256).hexdigest()
+    return {**data, "signature": {"algorithm": ALGORITHM, "key_id": key_id(key), "value": mac}}
+
+
+def verify(data: Any, key: bytes) -> str:
+    """'ok', 'unsigned', 'other key' or 'tampered' for a loaded report."""
+    signature = data.get("signature") if isinstance(data, dict) else None
+    if not isinstance(signature, dict) or "value" not in signature:
+        return "unsigned"
+    if signature.get("key_id") != key_id(key):
+        return "other key"
+    expected = hmac.new(key, _canonical(data), hashlib.sha256).hexdigest()
+    return "ok" if hmac.compare_digest(expected, str(signature["value"])) else "tampered"
+
+
+def report_files(targets: list[Path]) -> list[Path]:
+    """The report files named, or found in the folders named (and their reports/ folder)."""
+    files: list[Path] = []
+    for target in targets:
+        if target.is_dir():
+            files += sorted(target.glob("*.yaml")) + sorted(target.glob("reports/*.yaml"))
+        else:
+            files.append(target)
+    return [f for f in files if f.name != "summary.yaml"]
+
+
+def main(argv: list[str]) -> int:
+    """Entry point of `grade verify`: 0 if every report is signed by the key and unchanged."""
+    parser = argparse.ArgumentParser(
+        prog="grade verify", description="Check the signatures of reports written by grade batch."
+    )
+    parser.add_argument("targets", type=Path, nargs="+", help="report files or batch folders")
+    parser.add_argument("--key", type=Path, help=f"signing key file (default: ${KEY_ENV} or "
+                        "~/.config/backprop-lab/signing.key)")  # fmt: skip
+    args = parser.parse_args(argv)
+    try:
+        key = load_key(args.key)
+    except ValueError as exc:
+        print(f"grade verify: {exc}", file=sys.stderr)
+        return 2
+    files = report_files(args.targets)
+    if not files:
+        print("grade verify: no reports found", file=sys.stderr)
+        return 2
+    bad = 0
+    for path in files:
+        try:
+            verdict = verify(yaml.safe_load(path.read_text()), key)
+        except (OSError, yaml.YAMLError) as exc:
+            verdict = f"unreadable ({type(exc).__name__})"
+        bad += verdict != "ok"
+        if verdict != "ok":
+            print(f"FAIL  {path}: {verdict}")
+    print(f"grade verify: {len(files) - bad} of {len(files)} reports signed and unchanged")
+    return 0 if bad == 0 else 1
