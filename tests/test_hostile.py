@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -14,6 +17,7 @@ from grader.patches import apply_patch, load_patch
 from grader.runner import run_suites
 from grader.sandbox import Limits
 from grader.scoring import STATUSES, UNIT_POINTS
+from tests.conftest import isolation_levels
 from tests.grading import HOSTILE, REPO
 
 UNITS = ["gates", "activations"]  # activations is attacked; gates is the control
@@ -21,10 +25,35 @@ LIMITS = Limits(call_timeout_s=2.0, memory_bytes=3 * 2**30)
 MAX_GRADING_S = 120  # bound for one hostile submission: per-call limit x tests, with room
 
 
-def header(path: Path, key: str) -> str:
+def header(path: Path, key: str, default: str | None = None) -> str:
     match = re.search(rf"^#\s*{key}:\s*(.+)$", path.read_text(), re.MULTILINE)
-    assert match, f"{path.name} needs a '# {key}:' line"
-    return match.group(1).strip()
+    assert match or default is not None, f"{path.name} needs a '# {key}:' line"
+    return match.group(1).strip() if match else default
+
+
+def runnable_cases() -> list[Path]:
+    """Every case; those marked `# needs: bubblewrap` only where bubblewrap is available."""
+    has_bubblewrap = "bubblewrap" in isolation_levels()
+    return [p for p in HOSTILE if header(p, "needs", "") != "bubblewrap" or has_bubblewrap]
+
+
+def tree_digest() -> str:
+    """A digest of the installed grader, the reference and the stubs: none may change."""
+    digest = hashlib.sha256()
+    for folder in ("grader", "solutions", "exercises"):
+        for path in sorted((REPO / folder).rglob("*.py")):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def worker_processes(scratch_root: Path) -> list[str]:
+    """Command lines of workers under `scratch_root` still running (forks share them)."""
+    listing = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=True)
+    return [
+        line
+        for line in listing.stdout.splitlines()
+        if "grader.worker" in line and str(scratch_root) in line
+    ]
 
 
 def check_expectation(expectation: str, results) -> None:
@@ -45,15 +74,23 @@ def check_expectation(expectation: str, results) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", HOSTILE, ids=lambda p: p.stem)
-def test_hostile_submission_is_graded_honestly(path, tmp_path):
+@pytest.mark.parametrize("path", runnable_cases(), ids=lambda p: p.stem)
+def test_hostile_submission_is_graded_honestly(path, tmp_path, monkeypatch):
+    scratch_root = tmp_path / "scratch"
+    scratch_root.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch_root))  # the worker's scratch goes here
     base = REPO / header(path, "base")
     folder = apply_patch(load_patch(path), base, tmp_path / "submission")
+    isolation = header(path, "needs", "auto")
+    before = tree_digest()
     start = time.monotonic()
-    run = run_suites(folder, units=UNITS, limits=LIMITS)
+    run = run_suites(folder, units=UNITS, limits=LIMITS, isolation=isolation)
     elapsed = time.monotonic() - start
     assert elapsed < MAX_GRADING_S
     check_expectation(header(path, "expect"), run.results)
+    assert tree_digest() == before, "the submission changed the grader or the course files"
+    assert worker_processes(scratch_root) == [], "a process from the submission outlived it"
+    assert all(len(r.output) <= LIMITS.output_bytes + 100 for r in run.results)
     data = report.build_report(
         run, submission=folder, started_at=report.now_utc(), duration_s=elapsed
     )
