@@ -38,10 +38,10 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp()) / "bench"
     folder.mkdir()
-    (folder / "probe.py").write_text(MODULE)
+    (folder / "boundary.py").write_text(MODULE)
     with Submission(folder, isolation=args.isolation) as sub:
         start = time.perf_counter()
-        probe = sub.probe
+        probe = sub.boundary
         startup = time.perf_counter() - start
         images = np.random.default_rng(0).random((100, 784), dtype=np.float32)
         empty = per_call_seconds(probe.nothing, (), args.calls)
