@@ -83,12 +83,18 @@ def test_hostile_submission_is_graded_honestly(path, tmp_path, monkeypatch):
     folder = apply_patch(load_patch(path), base, tmp_path / "submission")
     isolation = header(path, "needs", "auto")
     before = tree_digest()
+    outside = sorted(p.name for p in tmp_path.iterdir())
+    watched = [Path.cwd() / "grade-report.yaml", Path.home() / "grade-report.yaml",
+               Path("/tmp/backprop-lab-pwned")]  # fmt: skip
+    existed = [w.exists() for w in watched]
     start = time.monotonic()
     run = run_suites(folder, units=UNITS, limits=LIMITS, isolation=isolation)
     elapsed = time.monotonic() - start
     assert elapsed < MAX_GRADING_S
     check_expectation(header(path, "expect"), run.results)
     assert tree_digest() == before, "the submission changed the grader or the course files"
+    assert sorted(p.name for p in tmp_path.iterdir()) == outside, "it wrote beside its scratch"
+    assert [w.exists() for w in watched] == existed, "it forged a file outside its scratch"
     assert worker_processes(scratch_root) == [], "a process from the submission outlived it"
     assert all(len(r.output) <= LIMITS.output_bytes + 100 for r in run.results)
     data = report.build_report(
