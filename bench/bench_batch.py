@@ -3,7 +3,7 @@
 python bench/bench_batch.py [--count 40] [--jobs 1 2]
 
 The class is built from the reference and the stubs: full solutions, half-done work (the
-first units solved, the rest stubs), stubs only, a syntax error and a submission that hangs.
+first units solved, the rest stubs), stubs only, a syntax error and one that hangs at import.
 Every unit is graded, MNIST included, with a per-call limit of 10 s.
 """
 
@@ -36,9 +36,9 @@ def make_class(root: Path, count: int) -> dict[str, int]:
                 shutil.copy(REPO / "solutions" / f"{unit}.py", folder / f"{unit}.py")
         elif kind == "syntax":
             (folder / "gates.py").write_text("def perceptron(x, w, b:\n")
-        elif kind == "hang":
+        elif kind == "hang":  # loops at import: one call times out, then the unit is written off
             with open(folder / "activations.py", "a") as module:
-                module.write("\n\ndef tanh(x):\n    while True:\n        pass\n")
+                module.write("\n\nwhile True:\n    pass\n")
     return kinds
 
 

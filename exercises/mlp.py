@@ -38,10 +38,17 @@ class MLP:
         seed: int | None = None,
         dtype: str = "float64",
     ) -> None:
-        """Build params W1, b1, ... (W by init_weights with rng = np.random.default_rng(seed),
-        b zeros, both in `dtype`) and the layers: Affine(W_i, b_i) followed by the activation
-        named `activation` (a key of ACTIVATIONS) for every layer but the last, then
-        self.last_layer = SoftmaxWithLoss()."""
+        """Build self.params, self.layers and self.last_layer.
+
+        params: W1, b1, ..., WL, bL; W_i = init_weights(sizes[i-1], sizes[i], weight_init, rng)
+        with ONE rng = np.random.default_rng(seed), b_i zeros; both cast to `dtype`.
+        layers: Affine(W_i, b_i) using those same arrays, each followed (all but the last) by the
+        activation named `activation`: Relu(), Sigmoid(), Tanh() or LeakyRelu() where such a
+        layer exists, else Activation(*ACTIVATIONS[activation]); an unknown name raises
+        ValueError. last_layer: SoftmaxWithLoss().
+        Import relatively at the top of this file: `from .activations import ACTIVATIONS`,
+        `from .layers import Affine, Relu, ...`.
+        """
         raise NotImplementedError("create self.params, self.layers and self.last_layer")
 
     def predict(self, x: ArrayLike) -> np.ndarray:

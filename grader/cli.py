@@ -14,7 +14,6 @@ from grader.sandbox import ISOLATION_CHOICES, Limits, SandboxUnavailable
 from grader.scoring import HIDDEN, UNITS, group_by_unit, total
 
 EXIT_GRADED, EXIT_BELOW, EXIT_UNUSABLE, EXIT_GRADER_BUG = 0, 1, 2, 3
-COURSE_MODULES = tuple(f"{unit}.py" for unit in UNITS)
 MAX_PROBLEMS_SHOWN = 12
 
 DESCRIPTION = """\
@@ -55,7 +54,14 @@ def _verify_main():
     return verify_main
 
 
+def _notebooks_main():
+    from grader.make_notebooks import main as notebooks_main
+
+    return notebooks_main
+
+
 SUBCOMMANDS = {
+    "notebooks": _notebooks_main,
     "check": _check_main,
     "batch": _batch_main,
     "merge": _merge_main,
@@ -118,6 +124,12 @@ def main(argv: list[str] | None = None) -> int:
     problem = unusable_reason(path)
     if problem:
         print(f"grade: {problem}", file=sys.stderr)
+        if path.exists():  # e.g. a broken notebook: the report says so, with 0 points
+            data = report.error_report(
+                student=None, submission=path, reason=problem, started_at=report.now_utc(),
+                duration_s=0.0, units=tuple(args.unit) if args.unit else None,
+            )  # fmt: skip
+            report.write_yaml(data, args.report)
         return EXIT_UNUSABLE
     limits = Limits(call_timeout_s=args.timeout, memory_bytes=args.memory * 2**20)
     started_at, start = report.now_utc(), time.monotonic()
@@ -135,20 +147,37 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     report.write_yaml(data, args.report)
     print_summary(run, path, args, data["duration_s"])
+    plots = write_activation_plots(path, run, args, limits)
+    if plots and not args.quiet:
+        print(f"Plots of your failing activations: {plots[0].parent}/")
     if args.fail_under is not None and data["score"] < args.fail_under:
         return EXIT_BELOW
     return EXIT_GRADED
 
 
+def write_activation_plots(path: Path, run: RunResult, args, limits: Limits) -> list[Path]:
+    """PNGs beside the report for failed activations; a plotting problem never fails grading."""
+    from grader.activation_plots import write_plots
+
+    out_dir = args.report.with_name(args.report.stem + "-plots")
+    try:
+        return write_plots(path, run.results, out_dir, run.isolation, limits)
+    except Exception as exc:  # the grade is already written; a plot is a bonus
+        print(f"grade: could not draw the activation plots ({exc})", file=sys.stderr)
+        return []
+
+
 def unusable_reason(path: Path) -> str | None:
     """Why `path` cannot be graded, or None."""
+    from grader.proxy import UnusableSubmission
+    from grader.sources import gather_modules
+
     if not path.exists():
         return f"{path}: no such file or folder"
-    if not path.is_dir():
-        return f"{path}: not a folder (pass the folder that holds gates.py, activations.py, ...)"
-    if not any((path / name).is_file() for name in COURSE_MODULES):
-        expected = ", ".join(COURSE_MODULES)
-        return f"{path}: not a submission: none of the course modules is there ({expected})"
+    try:
+        gather_modules(path)
+    except UnusableSubmission as exc:
+        return f"not a submission: {exc}"
     return None
 
 

@@ -7,6 +7,7 @@ then the data in C order, big-endian.
 from __future__ import annotations
 
 import gzip
+import math
 import os
 import struct
 import zlib
@@ -59,7 +60,7 @@ def parse_idx(data: bytes, name: str = "<bytes>") -> np.ndarray:
         )
     shape = struct.unpack(f">{ndim}I", data[4:header])
     dtype = DTYPES[code]
-    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    expected = math.prod(shape) * dtype.itemsize  # Python ints: no overflow
     actual = len(data) - header
     if actual < expected:
         raise IDXFormatError(

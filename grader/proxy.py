@@ -39,6 +39,9 @@ class StudentError(SubmissionError):
         super().__init__(f"{type_name}: {message}" if message else type_name)
         self.type_name, self.message, self.traceback = type_name, message, traceback
 
+    def __reduce__(self):
+        return (type(self), (self.type_name, self.message, self.traceback))
+
 
 class WorkerTimeout(SubmissionError):
     """A call did not return within its time limit."""
@@ -87,10 +90,12 @@ class Submission:
         self.path = Path(path)
         self.limits = limits or Limits()
         self.isolation = sandbox.resolve_isolation(isolation)
-        sources = submission_sources(self.path)
+        from grader.sources import gather_modules  # sources builds on this module
+
+        modules = gather_modules(self.path)
         self.scratch = Path(tempfile.mkdtemp(prefix="backprop-lab-"))
         self.package_dir = self.scratch / "submission"
-        copy_sources(self.path, sources, self.package_dir)
+        write_modules(modules, self.package_dir)
         self._worker: sandbox.WorkerProcess | None = None
         self._generation = 0
         self._timeout = self.limits.call_timeout_s
@@ -266,22 +271,10 @@ def python_sources(folder: Path) -> list[Path]:
     return files
 
 
-def submission_sources(folder: Path) -> list[Path]:
-    """The Python files to grade; UnusableSubmission if there are none or too many."""
-    if not folder.is_dir():
-        raise UnusableSubmission(f"{folder}: not a folder")
-    files = python_sources(folder)
-    if not files:
-        raise UnusableSubmission(f"{folder}: no Python files in this folder")
-    if len(files) > MAX_FILES or sum(p.stat().st_size for p in files) > MAX_SOURCE_BYTES:
-        raise UnusableSubmission(f"{folder}: more than {MAX_FILES} files or 20 MB of source")
-    return files
-
-
-def copy_sources(source: Path, files: list[Path], target: Path) -> None:
-    """Copy `files` (found under `source`) into the worker's scratch package `target`."""
-    for path in files:
-        destination = target / path.relative_to(source)
+def write_modules(modules: dict[str, str], target: Path) -> None:
+    """Write the submission's modules into the worker's scratch package `target`."""
+    for name, source in modules.items():
+        destination = target / name
         destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, destination)
+        destination.write_text(source, encoding="utf-8")
     (target / "__init__.py").touch()

@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 import yaml
 
-from grader.proxy import python_sources
 from grader.runner import SUITES_DIR, RunResult
 from grader.scoring import HIDDEN, UNIT_POINTS, UnitResult, group_by_unit, total
 
@@ -37,10 +36,12 @@ def grader_version() -> str:
 
 
 def submission_digest(path: Path) -> str:
-    """SHA-256 over the submission's Python files (relative names and contents)."""
+    """SHA-256 over the submission's files: .py and .ipynb (relative names and contents)."""
+    from grader.proxy import python_sources
+
     digest = hashlib.sha256()
     if path.is_dir():
-        for file in python_sources(path):
+        for file in python_sources(path) + sorted(path.glob("*.ipynb")):
             digest.update(str(file.relative_to(path)).encode() + b"\0")
             digest.update(file.read_bytes() + b"\0")
     elif path.is_file():
@@ -53,7 +54,8 @@ def suite_digest() -> str:
     digest = hashlib.sha256(grader_version().encode())
     grader_dir = SUITES_DIR.parent
     files = sorted(SUITES_DIR.glob("*.py")) + sorted(SUITES_DIR.glob("*.ini"))
-    files += [grader_dir / name for name in ("checks.py", "scoring.py", "runner.py")]
+    deciding = ("checks.py", "scoring.py", "runner.py", "probes.py", "notebooks.py", "sources.py")
+    files += [grader_dir / name for name in deciding]
     for file in files:
         digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
     return digest.hexdigest()

@@ -1,7 +1,8 @@
 """Finding submissions in a class folder and unpacking them safely.
 
-A submission is a folder holding the course modules, a `.zip` of one, or a notebook. The
-student id is the folder or file name without its extension.
+A submission is a folder holding the course modules (as .py files, notebooks or both), a
+`.zip` of one, a notebook, or a single .py file. The student id is the folder or file name
+without its extension.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from grader.scoring import UNITS
 
 MAX_ZIP_ENTRIES = 2000
 MAX_ZIP_BYTES = 50 * 2**20
-KINDS = {".zip": "zip", ".ipynb": "notebook"}
+KINDS = {".zip": "zip", ".ipynb": "notebook", ".py": "file"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -26,7 +27,7 @@ class Entry:
 
     student: str
     path: Path
-    kind: str  # folder, zip or notebook
+    kind: str  # folder, zip, notebook or file
 
 
 def student_id(path: Path) -> str:
@@ -59,7 +60,7 @@ def unpack(entry: Entry, scratch: Path) -> Path:
         return course_folder(entry.path)
     if entry.kind == "zip":
         return course_folder(extract_zip(entry.path, scratch / "unzipped"))
-    raise UnusableSubmission(f"{entry.path.name}: notebook submissions are not supported yet")
+    return entry.path  # a notebook or a single .py file: grader.sources reads it
 
 
 def extract_zip(archive: Path, target: Path) -> Path:
@@ -106,4 +107,5 @@ def course_folder(folder: Path) -> Path:
 
 
 def _has_course_module(folder: Path) -> bool:
-    return any((folder / f"{unit}.py").is_file() for unit in UNITS)
+    """A unit's module, or a notebook (grader.sources decides what it holds)."""
+    return any((folder / f"{unit}.py").is_file() for unit in UNITS) or any(folder.glob("*.ipynb"))
