@@ -170,12 +170,12 @@ def write_activation_plots(path: Path, run: RunResult, args, limits: Limits) -> 
 def unusable_reason(path: Path) -> str | None:
     """Why `path` cannot be graded, or None."""
     from grader.proxy import UnusableSubmission
-    from grader.sources import gather_modules
+    from grader.sources import require_course_modules
 
     if not path.exists():
         return f"{path}: no such file or folder"
     try:
-        gather_modules(path)
+        require_course_modules(path)
     except UnusableSubmission as exc:
         return f"not a submission: {exc}"
     return None

@@ -52,6 +52,12 @@ def gather_modules(path: Path) -> dict[str, str]:
             loose.append((file.name, notebooks.read_cells(file)))
     for unit, source in notebooks.split_by_contract(loose).items():
         modules.setdefault(f"{unit}.py", source)
+    return modules
+
+
+def require_course_modules(path: Path) -> dict[str, str]:
+    """gather_modules, refusing a submission that holds none of the course's units."""
+    modules = gather_modules(path)
     if not any(Path(name).stem in UNITS for name in modules):
         expected = ", ".join(f"{unit}.py" for unit in UNITS)
         raise UnusableSubmission(f"{path.name}: none of the course modules ({expected}) is there")

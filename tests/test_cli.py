@@ -49,7 +49,7 @@ def test_help_explains_every_option(capsys):
     [
         (lambda tmp: tmp / "missing", "no such file or folder"),
         (lambda tmp: tmp, "not a submission"),
-        (lambda tmp: (tmp / "a.txt").write_text("x") and tmp / "a.txt", "not a folder"),
+        (lambda tmp: (tmp / "a.txt").write_text("x") and tmp / "a.txt", "not a .py file"),
     ],
 )
 def test_unusable_input_exits_2_with_a_one_line_reason(capsys, tmp_path, make, reason):

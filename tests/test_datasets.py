@@ -100,6 +100,7 @@ class Server:
     def __init__(self, files: dict[str, bytes]):
         self.files = files
         self.requests: list[str] = []
+        self.paths: list[str] = []
         self.truncate: set[str] = set()
         handler = self._handler()
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -117,7 +118,8 @@ class Server:
             def do_GET(self):
                 name = self.path.rsplit("/", 1)[-1]
                 server.requests.append(name)
-                if name not in server.files:
+                server.paths.append(self.path)
+                if self.path != f"/mnist/{name}" or name not in server.files:
                     self.send_error(404)
                     return
                 body = server.files[name]
@@ -139,6 +141,10 @@ class Server:
         self.httpd.server_close()
 
 
+def sha256s(files: dict[str, bytes]) -> dict[str, str]:
+    return {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+
+
 @pytest.fixture
 def files():
     return fake_files(seed=1)
@@ -146,8 +152,7 @@ def files():
 
 @pytest.fixture
 def server(files, monkeypatch):
-    checksums = {name: ("sha256", hashlib.sha256(data).hexdigest()) for name, data in files.items()}
-    monkeypatch.setitem(datasets.CHECKSUMS, "mnist", checksums)
+    monkeypatch.setitem(datasets.CHECKSUMS, "mnist", sha256s(files))
     running = Server(files)
     yield running
     running.stop()
@@ -177,10 +182,19 @@ def test_download_once_then_serve_from_cache(server, tmp_path):
 def test_failover_to_the_next_mirror(server, tmp_path):
     dead = closed_port()
     missing = server.url.replace("/mnist/", "/elsewhere/")
-    load_mnist(
-        "full", cache_dir=tmp_path, mirrors=[dead, missing.replace("/mnist", ""), server.url]
-    )
+    load_mnist("full", cache_dir=tmp_path, mirrors=[dead, missing, server.url])
     assert cache_files(tmp_path) == sorted(FILES.values())
+    # the 404 mirror was tried for the first file only: later files start with the one that worked
+    assert [p for p in server.paths if p.startswith("/elsewhere/")] == [
+        "/elsewhere/" + FILES["train_images"]
+    ]
+
+
+def test_a_missing_file_is_reported_with_its_http_status(server, tmp_path):
+    missing = server.url.replace("/mnist/", "/elsewhere/")
+    with pytest.raises(DatasetError, match=r"/elsewhere/train-images-idx3-ubyte\.gz: HTTP 404"):
+        load_mnist("full", cache_dir=tmp_path, mirrors=[missing])
+    assert cache_files(tmp_path) == []
 
 
 def test_environment_variable_moves_the_cache(server, tmp_path, monkeypatch):
@@ -223,8 +237,7 @@ def test_a_corrupted_cache_file_is_fetched_again(server, tmp_path):
 
 
 def test_fashion_mnist_uses_the_same_format(tmp_path, files, monkeypatch):
-    checksums = {name: ("md5", hashlib.md5(data).hexdigest()) for name, data in files.items()}
-    monkeypatch.setitem(datasets.CHECKSUMS, "fashion-mnist", checksums)
+    monkeypatch.setitem(datasets.CHECKSUMS, "fashion-mnist", sha256s(files))
     running = Server(files)
     try:
         load_mnist("full", kind="fashion-mnist", cache_dir=tmp_path, mirrors=[running.url])

@@ -56,6 +56,7 @@ MALFORMED = {
     "truncated header": (header(0x08, (2, 3))[:9], "truncated: the header needs 12 bytes"),
     "truncated data": (header(0x08, (10, 10)) + bytes(40), "promises 100 data bytes, file has 40"),
     "trailing bytes": (header(0x08, (2,)) + bytes(5), "3 unexpected bytes"),
+    "absurd sizes": (header(0x0E, (2**32 - 1,) * 3) + bytes(8), r"promises \d{30,} data bytes"),
 }
 
 
@@ -90,3 +91,16 @@ def test_random_bytes_give_an_array_or_a_format_error(data):
     except IDXFormatError:
         return
     assert isinstance(array, np.ndarray) and array.ndim >= 1
+
+
+VALID = header(0x0B, (3, 2)) + bytes(12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, len(VALID) - 1), st.binary(min_size=1, max_size=8))
+def test_any_cut_or_extension_of_a_valid_file_is_refused(cut, extra):
+    with pytest.raises(IDXFormatError):
+        parse_idx(VALID[:cut])
+    with pytest.raises(IDXFormatError, match="unexpected bytes"):
+        parse_idx(VALID + extra)
+    assert parse_idx(VALID).shape == (3, 2)

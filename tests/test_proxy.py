@@ -169,7 +169,7 @@ def test_a_missing_module_and_a_broken_one_fail_clearly(make_submission, isolati
 def test_a_folder_without_python_files_is_unusable(tmp_path):
     with pytest.raises(UnusableSubmission, match="no Python files"):
         Submission(tmp_path)
-    with pytest.raises(UnusableSubmission, match="not a folder"):
+    with pytest.raises(UnusableSubmission, match="no such file or folder"):
         Submission(tmp_path / "missing")
 
 
