@@ -166,3 +166,25 @@ def test_a_broken_notebook_gets_a_clear_error_and_a_report(tmp_path, capsys, con
 def test_grade_notebooks_writes_every_unit(tmp_path, capsys):
     assert cli.main(["notebooks", "--out", str(tmp_path / "nb")]) == 0
     assert sorted(p.stem for p in (tmp_path / "nb").glob("*.ipynb")) == sorted(UNITS)
+
+
+def test_batch_grades_notebooks_single_files_and_broken_notebooks(reference_notebooks, tmp_path):
+    import csv
+
+    root = tmp_path / "class"
+    (root / "bob").mkdir(parents=True)
+    shutil.copy(reference_notebooks / "gates.ipynb", root / "ann.ipynb")
+    shutil.copy(reference_notebooks / "gates.ipynb", root / "bob" / "gates.ipynb")
+    shutil.copy(REPO / "solutions" / "gates.py", root / "carl.py")
+    (root / "dan.ipynb").write_text("{oops")
+    out = tmp_path / "out"
+    assert cli.main(["batch", str(root), "--out", str(out), "-j", "1", "--unit", "gates"]) == 0
+    with open(out / "gradebook.csv") as stream:
+        rows = {row["student"]: row for row in csv.DictReader(stream)}
+    assert {s: rows[s]["total"] for s in rows} == {
+        "ann": "10",
+        "bob": "10",
+        "carl": "10",
+        "dan": "0",
+    }
+    assert rows["dan"]["status"] == "error" and "not valid JSON" in rows["dan"]["reason"]
