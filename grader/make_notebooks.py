@@ -64,9 +64,7 @@ def build(
     source = ((folder or REPO / package) / f"{unit}.py").read_text()
     tree = ast.parse(source)
     lines = source.splitlines()
-    cells = [
-        new_markdown_cell(f"# Unit {UNITS.index(unit) + 1}: {unit}\n\n{ast.get_docstring(tree)}")
-    ]
+    cells = [new_markdown_cell(_title(unit, ast.get_docstring(tree) or ""))]
     imports = [_import_line(node, package) for node in tree.body if _is_import(node)]
     cells.append(new_code_cell("\n".join(line for line in imports if line)))
     for node in tree.body:
@@ -94,6 +92,15 @@ def build(
     }
     nbformat.validate(notebook)
     return notebook
+
+
+def _title(unit: str, docstring: str) -> str:
+    """The module docstring as the notebook's heading (its first sentence) and introduction."""
+    first, _, rest = docstring.partition("\n\n")
+    heading = " ".join(first.split())
+    if not heading.lower().startswith("unit"):
+        heading = f"Unit {UNITS.index(unit) + 1}: {heading}"
+    return f"# {heading}\n\n{rest}".rstrip()
 
 
 def _is_import(node: ast.stmt) -> bool:

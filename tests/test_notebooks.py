@@ -33,7 +33,7 @@ def test_a_notebook_teaches_and_checks():
     notebook = nbformat.read(REPO / "notebooks" / "activations.ipynb", as_version=4)
     nbformat.validate(notebook)
     sources = [cell.source for cell in notebook.cells]
-    assert sources[0].startswith("# Unit 2: activations")
+    assert sources[0].startswith("# Unit 2: activation functions")
     assert any("### `sigmoid`" in s and "1 / (1 + e^-x)" in s for s in sources)
     assert any('check("activations")' in s for s in sources)
     assert any("np.linspace(-5, 5" in s and "f_grad(x)" in s for s in sources)
