@@ -46,6 +46,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=40)
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--only-blas", action="store_true", help="only the BLAS-pinning comparison")
     args = parser.parse_args()
     print("$ python " + shlex.join(sys.argv))
     with tempfile.TemporaryDirectory() as scratch:
@@ -54,7 +55,7 @@ def main() -> None:
         kinds = make_class(root, args.count)
         print(f"{args.count} submissions: " + ", ".join(f"{n} {k}" for k, n in kinds.items()))
         rates = {}
-        for jobs in args.jobs:
+        for jobs in [] if args.only_blas else args.jobs:
             out = Path(scratch) / f"out-j{jobs}"
             command = ["grade", "batch", str(root), "--out", str(out), "-j", str(jobs)]
             start = time.perf_counter()
@@ -67,6 +68,24 @@ def main() -> None:
         if 1 in rates and len(rates) > 1:
             best = max(rates)
             print(f"speed-up -j {best} vs -j 1: {rates[best] / rates[1]:.2f}x")
+        blas_effect(root, scratch)
+
+
+def blas_effect(root: Path, scratch: str) -> None:
+    """The full submissions' train unit at -j 2: BLAS pinned (1 thread each) vs. 2 threads each."""
+    full = Path(scratch) / "full-only"
+    full.mkdir()
+    for folder in sorted(root.glob("full*")):
+        shutil.copytree(folder, full / folder.name)
+    for threads in (1, 2):
+        out = Path(scratch) / f"out-blas{threads}"
+        command = ["grade", "batch", str(full), "--out", str(out), "-j", "2", "--unit", "train",
+                   "--blas-threads", str(threads)]  # fmt: skip
+        start = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        seconds = time.perf_counter() - start
+        label = "pinned, 1 BLAS thread per worker" if threads == 1 else "2 BLAS threads per worker"
+        print(f"train unit of the full submissions, -j 2, {label}: {seconds:6.1f} s")
 
 
 if __name__ == "__main__":

@@ -186,6 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--key", type=Path, help="signing key file (default: $BACKPROP_LAB_KEY "
                         "or ~/.config/backprop-lab/signing.key, created if missing)")  # fmt: skip
     parser.add_argument("--no-sign", action="store_true", help="do not sign the reports")
+    parser.add_argument("--blas-threads", type=int, default=0, metavar="N",
+                        help="BLAS threads per worker (default: cores / jobs, so the "
+                        "workers never oversubscribe the cores)")  # fmt: skip
     parser.add_argument("--budget", type=float, default=600.0,
                         help="time limit of one submission, in seconds (default 600)")  # fmt: skip
     return parser
@@ -208,7 +211,7 @@ def main(argv: list[str]) -> int:
         print(f"grade batch: {exc}; pass --key FILE or --no-sign", file=sys.stderr)
         return EXIT_UNUSABLE
     jobs = max(1, args.jobs)
-    threads = max(1, (os.cpu_count() or 1) // jobs)
+    threads = args.blas_threads or max(1, (os.cpu_count() or 1) // jobs)
     options = Options(
         units=tuple(args.unit) if args.unit else None,
         limits=Limits(call_timeout_s=args.timeout, blas_threads=threads),

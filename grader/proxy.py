@@ -26,6 +26,7 @@ from grader.sandbox import Limits
 
 MAX_FILES = 500
 MAX_SOURCE_BYTES = 20 * 2**20
+IMPORT_AFTER_HANG_S = 3.0  # a healthy import (numpy included) takes well under a second
 
 
 class SubmissionError(Exception):
@@ -104,6 +105,7 @@ class Submission:
         self._offsets = [0, 0]
         self.restarts = 0
         self.last_warnings: list[str] = []
+        self._import_hung = False
 
     # -- what the suites use
     def __getattr__(self, name: str) -> RemoteObject:
@@ -120,13 +122,18 @@ class Submission:
             missing = StudentError("FileNotFoundError", f"{name}.py is not in the submission")
             self.import_failures[name] = missing
             raise missing
+        # once one import has hung, the others (which often import the same module) get a
+        # short limit, so a module that loops at import costs one full time limit, not one per unit
+        limit = min(self._timeout, IMPORT_AFTER_HANG_S) if self._import_hung else self._timeout
         try:
-            return self.request("import", name=name)
+            with self.time_limit(limit):
+                return self.request("import", name=name)
         except StudentError as exc:
             failure = StudentError(exc.type_name, f"importing {name}.py failed: {exc.message}")
             self.import_failures[name] = failure
             raise failure from None
         except (WorkerCrashed, WorkerTimeout) as exc:
+            self._import_hung |= isinstance(exc, WorkerTimeout)
             self.import_failures[name] = type(exc)(f"importing {name}.py: {exc}")
             raise
 

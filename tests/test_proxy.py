@@ -229,3 +229,17 @@ def test_scratch_folder_is_removed_on_close(make_submission, isolation):
     scratch = Path(submission.scratch)
     submission.close()
     assert not scratch.exists()
+
+
+def test_after_one_import_hangs_the_others_get_a_short_limit(make_submission, monkeypatch):
+    import grader.proxy
+
+    monkeypatch.setattr(grader.proxy, "IMPORT_AFTER_HANG_S", 0.5)
+    folder = make_submission({"a": "while True:\n    pass\n", "b": "from . import a\n"})
+    with Submission(folder, limits=Limits(call_timeout_s=2.0), isolation="limits-only") as sub:
+        with pytest.raises(WorkerTimeout, match=r"time limit of 2 s"):
+            sub.module("a")
+        with pytest.raises(WorkerTimeout, match=r"time limit of 0\.5 s"):
+            sub.module("b")
+        with pytest.raises(WorkerTimeout, match=r"importing a\.py"):
+            sub.module("a")  # remembered, not retried
