@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -48,12 +47,15 @@ def tree_digest() -> str:
 
 def worker_processes(scratch_root: Path) -> list[str]:
     """Command lines of workers under `scratch_root` still running (forks share them)."""
-    listing = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=True)
-    return [
-        line
-        for line in listing.stdout.splitlines()
-        if "grader.worker" in line and str(scratch_root) in line
-    ]
+    running = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            line = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue  # the process ended while we looked
+        if "grader.worker" in line and str(scratch_root) in line:
+            running.append(line)
+    return running
 
 
 def check_expectation(expectation: str, results) -> None:
