@@ -14,6 +14,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from grader.notebooks import source_segment
 from grader.scoring import UNITS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -73,7 +74,7 @@ def build(
         heading = _heading(node)
         if heading:
             cells.append(new_markdown_cell(heading))
-        cells.append(new_code_cell(_segment(node, lines)))
+        cells.append(new_code_cell(source_segment(node, lines)))
     cells.append(new_markdown_cell("## Check your work\n\nSave the notebook, then run:"))
     cells.append(new_code_cell(f'from grader.notebooks import check\n\ncheck("{unit}")'))
     if unit == "activations":
@@ -126,13 +127,8 @@ def _heading(node: ast.stmt) -> str:
     """A markdown heading with the first line of the docstring, for what students write."""
     if not isinstance(node, ast.FunctionDef | ast.ClassDef) or node.name.startswith("_"):
         return ""
-    summary = (ast.get_docstring(node) or "").splitlines()[0] if ast.get_docstring(node) else ""
+    summary = ((ast.get_docstring(node) or "").splitlines() or [""])[0]
     return f"### `{node.name}`\n\n{summary}"
-
-
-def _segment(node: ast.stmt, lines: list[str]) -> str:
-    first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-    return "\n".join(lines[first - 1 : node.end_lineno])
 
 
 def write_all(out: Path, package: str = "exercises", folder: Path | None = None) -> list[Path]:

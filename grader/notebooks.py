@@ -153,8 +153,7 @@ def _definition(node: ast.stmt, lines: list[str]) -> Definition | None:
         names = tuple(alias.asname or alias.name for alias in rewritten.names)
         return Definition(names, 0, ast.unparse(rewritten))
     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-        first = min([node.lineno] + [d.lineno for d in node.decorator_list])
-        return Definition((node.name,), 2, "\n".join(lines[first - 1 : node.end_lineno]))
+        return Definition((node.name,), 2, source_segment(node, lines))
     if isinstance(node, ast.Assign | ast.AnnAssign):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         if not all(isinstance(t, ast.Name) for t in targets) or node.value is None:
@@ -162,9 +161,15 @@ def _definition(node: ast.stmt, lines: list[str]) -> Definition | None:
         names = tuple(t.id for t in targets)  # type: ignore[attr-defined]
         if not all(_is_constant_name(name) for name in names):
             return None  # a working variable of a training or plotting cell
-        code = "\n".join(lines[node.lineno - 1 : node.end_lineno])
+        code = source_segment(node, lines)
         return Definition(names, 1 if _is_literal(node.value) else 3, code)
     return None
+
+
+def source_segment(node: ast.stmt, lines: list[str]) -> str:
+    """The statement's source lines, decorators included."""
+    first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+    return "\n".join(lines[first - 1 : node.end_lineno])
 
 
 def _is_constant_name(name: str) -> bool:
@@ -223,14 +228,15 @@ def split_by_contract(loose: list[tuple[str, list[Cell]]]) -> dict[str, str]:
     contract = contract_units()
     owners = {n: contract[n] for d in definitions if d.order for n in d.names if n in contract}
     helpers = [d for d in definitions if d.order and not set(d.names) & set(owners)]
+    uses = {d.names: _used_names([d]) for d in definitions if d.order}
     changed = True
     while changed:
         changed = False
         for helper in [h for h in helpers if h.names[0] not in owners]:
             users = {
-                owners[d.names[0]]
-                for d in definitions
-                if d.order and d.names[0] in owners and set(helper.names) & _used_names([d])
+                owners[names[0]]
+                for names, used in uses.items()
+                if names[0] in owners and set(helper.names) & used
             }
             if users:
                 for name in helper.names:
