@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .activations import _as_float, leaky_relu_grad, sigmoid, tanh
-from .losses import _labels
+from .losses import _labels, _log_softmax
 
 
 class MulLayer:
@@ -171,8 +171,7 @@ class SoftmaxWithLoss:
         self.x_shape = x.shape
         x = np.atleast_2d(x)
         self.t = t
-        shifted = x - np.max(x, axis=1, keepdims=True)
-        log_y = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+        log_y = _log_softmax(x)
         self.y = np.exp(log_y)
         n = len(x)
         self.loss = float(-np.mean(log_y[np.arange(n), _labels(t, n)]))
