@@ -278,6 +278,11 @@ def python_sources(folder: Path) -> list[Path]:
     return files
 
 
+def submission_files(folder: Path) -> list[Path]:
+    """What a submission folder is made of: its Python sources, then its notebooks."""
+    return python_sources(folder) + sorted(p for p in folder.glob("*.ipynb") if p.is_file())
+
+
 def write_modules(modules: dict[str, str], target: Path) -> None:
     """Write the submission's modules into the worker's scratch package `target`."""
     for name, source in modules.items():

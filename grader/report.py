@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from grader.proxy import submission_files
 from grader.runner import SUITES_DIR, RunResult
 from grader.scoring import HIDDEN, UNIT_POINTS, UnitResult, group_by_unit, total
 
@@ -37,11 +38,9 @@ def grader_version() -> str:
 
 def submission_digest(path: Path) -> str:
     """SHA-256 over the submission's files: .py and .ipynb (relative names and contents)."""
-    from grader.proxy import python_sources
-
     digest = hashlib.sha256()
     if path.is_dir():
-        for file in python_sources(path) + sorted(path.glob("*.ipynb")):
+        for file in submission_files(path):
             digest.update(str(file.relative_to(path)).encode() + b"\0")
             digest.update(file.read_bytes() + b"\0")
     elif path.is_file():

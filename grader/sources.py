@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from grader import notebooks
-from grader.proxy import MAX_FILES, MAX_SOURCE_BYTES, UnusableSubmission, python_sources
+from grader.proxy import MAX_FILES, MAX_SOURCE_BYTES, UnusableSubmission, submission_files
 from grader.scoring import UNITS
 
 SUFFIXES = (".py", ".ipynb")
@@ -27,7 +27,7 @@ def source_files(path: Path) -> list[Path]:
         return [path]
     if not path.is_dir():
         raise UnusableSubmission(f"{path}: no such file or folder")
-    files = python_sources(path) + sorted(p for p in path.glob("*.ipynb") if p.is_file())
+    files = submission_files(path)
     if not files:
         raise UnusableSubmission(f"{path}: no Python files or notebooks in this folder")
     if len(files) > MAX_FILES or sum(p.stat().st_size for p in files) > MAX_SOURCE_BYTES:
