@@ -41,7 +41,6 @@ class LinearSoftmaxModel:
 
     def __init__(self, n_features: int, n_classes: int) -> None:
         self.params = {"W": np.zeros((n_features, n_classes)), "b": np.zeros(n_classes)}
-        self.gradient_calls = 0
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         return np.asarray(x, dtype=np.float64) @ self.params["W"] + self.params["b"]
@@ -56,7 +55,6 @@ class LinearSoftmaxModel:
         return float(-np.mean(np.log(p[np.arange(len(p)), np.asarray(t)] + 1e-12)))
 
     def gradient(self, x: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
-        self.gradient_calls += 1
         x = np.asarray(x, dtype=np.float64)
         dz = self._probabilities(x)
         dz[np.arange(len(dz)), np.asarray(t)] -= 1
@@ -68,7 +66,7 @@ class LinearSoftmaxModel:
 
 
 class CountingSGD:
-    """Plain SGD that counts its updates and the batch sizes it was given."""
+    """Plain SGD that counts its updates."""
 
     def __init__(self, lr: float = 0.5) -> None:
         self.lr = lr
@@ -86,3 +84,5 @@ TOOLS: dict[str, Callable] = {
     "LinearSoftmaxModel": LinearSoftmaxModel,
     "CountingSGD": CountingSGD,
 }
+
+BY_NAME: dict[str, Callable] = {**PROBES, **TOOLS}  # what `sub.probe(name)` can ask for

@@ -80,9 +80,8 @@ def bubblewrap_prefix(scratch: Path) -> list[str]:
         args += ["--ro-bind", str(path), str(path)]
     for path in _hidden_paths():
         args += ["--tmpfs", str(path)]
-    key = signing.key_path().resolve()
-    if key.is_file() and not key.is_relative_to(Path("/tmp").resolve()):
-        args += ["--ro-bind", "/dev/null", str(key)]  # the report-signing key reads as empty
+    for path in _hidden_files():
+        args += ["--ro-bind", "/dev/null", str(path)]
     if scratch != Path("/"):
         args += ["--bind", str(scratch), str(scratch), "--chdir", str(scratch)]
     args += ["--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
@@ -96,6 +95,12 @@ def _needed_under_tmp() -> list[Path]:
     roots.add(Path(__file__).resolve().parent.parent)
     inside = sorted(p for p in roots if p.is_dir() and tmp in p.parents)
     return [p for p in inside if not any(q in p.parents for q in inside)]
+
+
+def _hidden_files() -> list[Path]:
+    """Single files a submission must not read: the report-signing key (/tmp is private anyway)."""
+    key = signing.key_path().resolve()
+    return [key] if key.is_file() and not key.is_relative_to(Path("/tmp").resolve()) else []
 
 
 def _hidden_paths() -> list[Path]:

@@ -83,7 +83,7 @@ class Worker:
         return "pong"
 
     def op_probe(self, name: str) -> protocol.Handle:
-        return self.to_handle({**probes.PROBES, **probes.TOOLS}[name])
+        return self.to_handle(probes.BY_NAME[name])
 
     def handle(self, request: dict) -> dict:
         """Run one request; the answer is {"ok": value} or {"error": {...}}."""
