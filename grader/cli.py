@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -131,7 +132,11 @@ def main(argv: list[str] | None = None) -> int:
             )  # fmt: skip
             report.write_yaml(data, args.report)
         return EXIT_UNUSABLE
-    limits = Limits(call_timeout_s=args.timeout, memory_bytes=args.memory * 2**20)
+    limits = Limits(  # one submission at a time: its worker may use every core for BLAS
+        call_timeout_s=args.timeout,
+        memory_bytes=args.memory * 2**20,
+        blas_threads=os.cpu_count() or 1,
+    )
     started_at, start = report.now_utc(), time.monotonic()
     try:
         run = run_suites(path, units=args.unit, limits=limits, isolation=args.isolation)

@@ -63,7 +63,9 @@ class Affine:
         x = _as_float(x)
         self.x_shape = x.shape
         self.x = x.reshape(x.shape[0], -1)
-        return self.x @ self.W + self.b
+        out = self.x @ self.W
+        out += self.b
+        return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """dx = dout Wᵀ (in x's shape), dW = xᵀ dout, db = Σ_batch dout."""
@@ -100,11 +102,11 @@ class Relu:
         """out = max(0, x), remembering where x ≤ 0."""
         x = _as_float(x)
         self.mask = x <= 0
-        return np.where(self.mask, 0, x).astype(x.dtype)
+        return np.maximum(x, 0)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """dx = dout where x > 0, else 0."""
-        return np.where(self.mask, 0, dout)
+        return dout * ~self.mask
 
 
 class Sigmoid:

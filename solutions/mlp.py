@@ -50,7 +50,8 @@ class MLP:
             W = init_weights(layer_sizes[i - 1], layer_sizes[i], weight_init, rng).astype(dtype)
             self.params[f"W{i}"] = W
             self.params[f"b{i}"] = np.zeros(layer_sizes[i], dtype=dtype)
-            self.layers.append(Affine(W, self.params[f"b{i}"]))
+            affine = _InputAffine if i == 1 else Affine
+            self.layers.append(affine(W, self.params[f"b{i}"]))
             if i < n_affine:
                 self.layers.append(_activation_layer(activation))
         self.last_layer = SoftmaxWithLoss()
@@ -88,6 +89,15 @@ class MLP:
         """Fraction of samples whose largest logit is the label."""
         predicted = np.argmax(self.predict(x), axis=1)
         return float(np.mean(predicted == _labels(t, len(predicted))))
+
+
+class _InputAffine(Affine):
+    """The first Affine layer: its x is the data, so backward skips dx, which nothing would use."""
+
+    def backward(self, dout: np.ndarray) -> None:
+        """dW = xᵀ dout, db = Σ_batch dout; no dx (saves a third of this layer's work)."""
+        self.dW = self.x.T @ dout
+        self.db = np.sum(dout, axis=0)
 
 
 def _activation_layer(name: str):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
@@ -28,7 +30,7 @@ class Momentum:
     def update(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
         """v = μ·v - lr·g; p += v."""
         for key in params:
-            v = self.v.setdefault(key, np.zeros_like(params[key]))
+            v = _slot(self.v, key, params[key])
             v *= self.momentum
             v -= self.lr * grads[key]
             params[key] += v
@@ -51,12 +53,25 @@ class Adam:
     def update(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
         """m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²; p -= lr·m̂ / (√v̂ + eps)."""
         self.t += 1
-        for key in params:
+        m_correction = 1 - self.beta1**self.t  # m̂ = m / m_correction
+        v_correction = 1 - self.beta2**self.t  # v̂ = v / v_correction
+        # lr·m̂ / (√v̂ + eps) = lr_t · m / (√v + eps_t): the corrections fold into two scalars
+        lr_t = self.lr * math.sqrt(v_correction) / m_correction
+        eps_t = self.eps * math.sqrt(v_correction)
+        for key, p in params.items():
             g = grads[key]
-            m = self.m.setdefault(key, np.zeros_like(params[key]))
-            v = self.v.setdefault(key, np.zeros_like(params[key]))
+            m, v = _slot(self.m, key, p), _slot(self.v, key, p)
             m += (1 - self.beta1) * (g - m)
             v += (1 - self.beta2) * (g * g - v)
-            m_hat = m / (1 - self.beta1**self.t)
-            v_hat = v / (1 - self.beta2**self.t)
-            params[key] -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+            step = np.sqrt(v)  # then m / (√v + eps_t) · lr_t, in place
+            step += eps_t
+            np.divide(m, step, out=step)
+            step *= lr_t
+            p -= step
+
+
+def _slot(state: dict[str, np.ndarray], key: str, param: np.ndarray) -> np.ndarray:
+    """state[key], made as zeros shaped like param on first use (and only then allocated)."""
+    if key not in state:
+        state[key] = np.zeros_like(param)
+    return state[key]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import ArrayLike
 
 from .mlp import MLP
@@ -50,16 +52,93 @@ def train(
     return history
 
 
+# ---- the MNIST recipe --------------------------------------------------------------------------
+# Built for speed on a CPU, measured by bench/bench_training.py. What makes it fast, by effect:
+# float32 and batches of 512, so each step is two large matrix products (the first layer's
+# forward and dW) that BLAS runs near the machine's peak; one forward pass per step (no second
+# pass to log the loss) and no dx for the first layer (its input is data, see mlp._InputAffine);
+# batches copied as whole blocks of 64 rows of a once-shuffled training set rather than 512
+# scattered rows; Adam updating in place.
+_HIDDEN = 80  # 64 units reach Fashion-MNIST's 88% with no margin; 80 with half a point
+_BATCH_SIZE = 512
+_BLOCK = 64  # rows copied together when making a minibatch
+_LEARNING_RATE = 0.005  # Adam's lr at the first update; it falls linearly to 0 by the last
+_EPOCHS = 20
+_MIN_UPDATES = 800  # a small training set gets more epochs, so it still gets this many updates
+_SMALL_SET = 10_000  # below this many images, each is shifted by a pixel so none is memorised
+
+
 def fit_mnist(X_train: ArrayLike, y_train: ArrayLike, time_budget_s: float = 60):
-    """A recipe that reaches ≥ 92% on the bundled test split: 784-128-10 ReLU MLP, Adam."""
-    X = np.asarray(X_train)
-    X = (X / 255.0 if X.dtype == np.uint8 else X).reshape(len(X), -1).astype(np.float32)
-    y = np.asarray(y_train)
-    model = MLP([X.shape[1], 128, 10], activation="relu", weight_init="he", seed=0, dtype="float32")
-    optimizer = Adam(lr=0.002)
+    """784-80-10 ReLU MLP in float32, Adam with a linearly decaying lr, batches of 512."""
+    return _fit(X_train, y_train, time_budget_s)
+
+
+def _fit(
+    X_train: ArrayLike,
+    y_train: ArrayLike,
+    time_budget_s: float = 60,
+    *,
+    seed: int = 0,
+    on_epoch: Callable[[int, MLP], None] | None = None,
+) -> MLP:
+    """Train a 784-80-10 ReLU MLP (float32, He init) with Adam and a linearly decaying lr.
+
+    Measures nothing as it goes; `on_epoch(epoch, model)`, if given, runs after every epoch.
+    Stops early at 80% of time_budget_s.
+    """
+    X, y = _flat_float32(X_train), np.asarray(y_train)
+    model = MLP([X.shape[1], _HIDDEN, 10], weight_init="he", seed=seed, dtype="float32")
+    optimizer = Adam(lr=_LEARNING_RATE)
+    steps_per_epoch = math.ceil(len(X) / _BATCH_SIZE)
+    epochs = max(_EPOCHS, math.ceil(_MIN_UPDATES / steps_per_epoch))
+    total_steps = epochs * steps_per_epoch
+    augment = len(X) < _SMALL_SET and X.shape[1] == 28 * 28
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(X))
+    X, y = X[order], y[order]  # shuffled once, so every block of rows is a random sample
     deadline = time.monotonic() + 0.8 * time_budget_s
-    for epoch in range(20):
-        train(model, X, y, epochs=1, batch_size=64, optimizer=optimizer, seed=epoch)
+    for epoch in range(epochs):
+        for xb, yb in _block_batches(X, y, _BATCH_SIZE, rng):
+            if augment:
+                xb = _shift_by_a_pixel(xb, rng)
+            optimizer.lr = _LEARNING_RATE * (1 - optimizer.t / total_steps)
+            optimizer.update(model.params, model.gradient(xb, yb))
+        if on_epoch is not None:
+            on_epoch(epoch, model)
         if time.monotonic() > deadline:
             break
     return model
+
+
+def _block_batches(
+    X: np.ndarray, y: np.ndarray, batch_size: int, rng: np.random.Generator, block: int = _BLOCK
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Minibatches of batch_size // block whole blocks of rows, blocks in a new order each call.
+
+    Every sample exactly once per call, as with iterate_minibatches; the last batch may be short.
+    """
+    starts = rng.permutation(np.arange(0, len(X), block))
+    blocks_per_batch = max(batch_size // block, 1)
+    for i in range(0, len(starts), blocks_per_batch):
+        rows = [slice(start, start + block) for start in starts[i : i + blocks_per_batch]]
+        yield np.concatenate([X[r] for r in rows]), np.concatenate([y[r] for r in rows])
+
+
+def _shift_by_a_pixel(images: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Each flat 28×28 image moved by its own random (dy, dx) ∈ {-1, 0, 1}², blank edges in.
+
+    On a flat row, moving by (dy, dx) is moving by 28·dy + dx places; a pixel pushed off the left
+    or right lands in the next row's border, which in MNIST is blank anyway.
+    """
+    n, reach = len(images), 28 + 1
+    padded = np.pad(images, ((0, 0), (reach, reach)))
+    windows = sliding_window_view(padded, images.shape[1], axis=1)  # [i, s] = padded[i, s:s+784]
+    moves = 28 * rng.integers(-1, 2, size=n) + rng.integers(-1, 2, size=n)
+    return windows[np.arange(n), reach - moves]
+
+
+def _flat_float32(X: ArrayLike) -> np.ndarray:
+    """Images as float32 rows in [0, 1]: uint8 pixels are divided by 255."""
+    X = np.asarray(X)
+    X = X / np.float32(255) if X.dtype == np.uint8 else X
+    return X.reshape(len(X), -1).astype(np.float32, copy=False)

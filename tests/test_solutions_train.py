@@ -144,7 +144,7 @@ def test_same_seed_same_history():
 # budget that does not bind (the recipe ends on its own epoch count) so they check the recipe, not
 # the machine's speed.
 
-TARGET_ACCURACY = 0.92
+TARGET_ACCURACY = 0.95  # the reference's own bar; students earn full credit from 0.92
 BUDGET_S = 600
 
 
