@@ -21,7 +21,7 @@ import yaml
 from grader import classbook, gradescope, report, signing
 from grader.proxy import UnusableSubmission
 from grader.runner import run_suites
-from grader.sandbox import ISOLATION_CHOICES, Limits
+from grader.sandbox import ISOLATION_CHOICES, Limits, blas_threads_per_worker
 from grader.scoring import UNITS
 from grader.submissions import Entry, find_submissions, unpack
 
@@ -211,7 +211,7 @@ def main(argv: list[str]) -> int:
         print(f"grade batch: {exc}; pass --key FILE or --no-sign", file=sys.stderr)
         return EXIT_UNUSABLE
     jobs = max(1, args.jobs)
-    threads = args.blas_threads or max(1, (os.cpu_count() or 1) // jobs)
+    threads = args.blas_threads or blas_threads_per_worker(jobs)
     options = Options(
         units=tuple(args.unit) if args.unit else None,
         limits=Limits(call_timeout_s=args.timeout, blas_threads=threads),

@@ -23,7 +23,7 @@ from grader import contract
 from grader.patches import Patch, apply_patch, load_patch
 from grader.report import write_atomic, write_yaml
 from grader.runner import run_suites
-from grader.sandbox import Limits
+from grader.sandbox import Limits, blas_threads_per_worker
 from grader.scoring import UNIT_POINTS
 
 REFERENCE_RUNS = 3
@@ -80,7 +80,7 @@ def grade_job(job: Job, blas_threads: int) -> Outcome:
 
 def run_jobs(jobs: list[Job], workers: int) -> list[Outcome]:
     """Grade every job, `workers` at a time; BLAS threads are shared out among them."""
-    blas_threads = max(1, (os.cpu_count() or 1) // workers)
+    blas_threads = blas_threads_per_worker(workers)
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
         futures = [pool.submit(grade_job, job, blas_threads) for job in jobs]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -11,7 +10,12 @@ from pathlib import Path
 from grader import report
 from grader.proxy import UnusableSubmission
 from grader.runner import RunResult, SuiteError, run_suites
-from grader.sandbox import ISOLATION_CHOICES, Limits, SandboxUnavailable
+from grader.sandbox import (
+    ISOLATION_CHOICES,
+    Limits,
+    SandboxUnavailable,
+    blas_threads_per_worker,
+)
 from grader.scoring import HIDDEN, UNITS, group_by_unit, total
 
 EXIT_GRADED, EXIT_BELOW, EXIT_UNUSABLE, EXIT_GRADER_BUG = 0, 1, 2, 3
@@ -135,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     limits = Limits(  # one submission at a time: its worker may use every core for BLAS
         call_timeout_s=args.timeout,
         memory_bytes=args.memory * 2**20,
-        blas_threads=os.cpu_count() or 1,
+        blas_threads=blas_threads_per_worker(1),
     )
     started_at, start = report.now_utc(), time.monotonic()
     try:

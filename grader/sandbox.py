@@ -39,6 +39,11 @@ class Limits:
     blas_threads: int = 1
 
 
+def blas_threads_per_worker(workers: int) -> int:
+    """This machine's cores shared out among `workers` parallel workers, at least one each."""
+    return max(1, (os.cpu_count() or 1) // workers)
+
+
 class SandboxUnavailable(RuntimeError):
     """The isolation that was asked for cannot be had on this machine."""
 
