@@ -115,7 +115,7 @@ def compare(name: str, data: tuple) -> None:
     (x_train, y_train), (x_test, _) = data
     n = len(x_train)
     ours = Recipe("reference", reference_flops_per_sample() * n)
-    theirs = Recipe("textbook", textbook.flops_per_sample() * textbook.BATCH_SIZE * (n // 100))
+    theirs = Recipe("textbook", textbook.flops_per_epoch(n))
     side_by_side = SideBySide(data, ours, theirs)
     reference._fit(x_train, y_train, time_budget_s=3600, on_epoch=side_by_side)
     peak = statistics.median(side_by_side.peaks)

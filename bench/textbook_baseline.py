@@ -100,7 +100,7 @@ def train_epoch(
 ) -> list[float]:
     """One epoch = len(x) / 100 iterations: sample a batch, gradient, SGD step, log the loss."""
     losses = []
-    for _ in range(max(len(x) // BATCH_SIZE, 1)):
+    for _ in range(iterations_per_epoch(len(x))):
         batch = rng.choice(len(x), BATCH_SIZE)
         x_batch, t_batch = x[batch], t[batch]
         grad = net.gradient(x_batch, t_batch)
@@ -110,8 +110,13 @@ def train_epoch(
     return losses
 
 
-def flops_per_sample(input_size: int = 784, output_size: int = 10) -> int:
-    """Matrix-product flops per training sample: two forward passes (gradient and loss log),
+def iterations_per_epoch(n_train: int) -> int:
+    """The book's epoch: as many batches of 100 as the training set holds, at least one."""
+    return max(n_train // BATCH_SIZE, 1)
+
+
+def flops_per_epoch(n_train: int, input_size: int = 784, output_size: int = 10) -> int:
+    """Matrix-product flops of one epoch: per sample, two forward passes (gradient and loss log),
     dW and dx for both Affine layers; 2 flops per multiply-add."""
     weights = input_size * HIDDEN + HIDDEN * output_size
-    return 2 * weights * (2 + 1 + 1)
+    return 2 * weights * (2 + 1 + 1) * BATCH_SIZE * iterations_per_epoch(n_train)
