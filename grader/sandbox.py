@@ -18,6 +18,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from grader import protocol, signing
@@ -135,10 +136,36 @@ def worker_environment(scratch: Path, limits: Limits) -> dict[str, str]:
     }
 
 
+def _wait_for_exit(package_dir: Path, timeout_s: float = 2.0) -> None:
+    """Wait until no live process runs this worker's command line (forks included).
+
+    Under bubblewrap the worker and its forks die when the sandbox's PID namespace goes, a moment
+    after bwrap itself: SIGKILL is delivered asynchronously. Zombies do not count; without /proc
+    (not Linux) there is nothing to wait for.
+    """
+    marker = str(package_dir).encode()
+    deadline = time.monotonic() + timeout_s
+    while _live_processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.005)
+
+
+def _live_processes_with(marker: bytes) -> bool:
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if marker in (proc / "cmdline").read_bytes():
+                state = (proc / "stat").read_bytes().rpartition(b")")[2].split()[0]
+                if state != b"Z":
+                    return True
+        except (OSError, IndexError):
+            continue  # it ended while we looked
+    return False
+
+
 class WorkerProcess:
     """One running worker: its process, its two pipes and its captured output files."""
 
     def __init__(self, scratch: Path, package_dir: Path, limits: Limits, isolation: str) -> None:
+        self.package_dir = package_dir
         request_read, self.request_fd = os.pipe()
         self.answer_fd, answer_write = os.pipe()
         for fd in (self.request_fd, self.answer_fd):
@@ -174,6 +201,7 @@ class WorkerProcess:
         except (ProcessLookupError, PermissionError):
             pass
         self.process.wait()
+        _wait_for_exit(self.package_dir)
         for fd in (self.request_fd, self.answer_fd):
             try:
                 os.close(fd)
