@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from grader.proxy import Submission
+from grader.submissions.sources import open_submission
 
 MODULE = "def identity(x):\n    return x\n\ndef nothing():\n    return None\n"
 
@@ -39,7 +39,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp()) / "bench"
     folder.mkdir()
     (folder / "boundary.py").write_text(MODULE)
-    with Submission(folder, isolation=args.isolation) as sub:
+    with open_submission(folder, isolation=args.isolation) as sub:
         start = time.perf_counter()
         probe = sub.boundary
         startup = time.perf_counter() - start

@@ -12,8 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-from grader.runner import run_suites
-from grader.scoring import UNITS
+from grader.grading.runner import run_suites
+from grader.units import UNITS
 
 SOLUTIONS = Path(__file__).resolve().parent.parent / "solutions"
 

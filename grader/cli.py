@@ -7,16 +7,17 @@ import sys
 import time
 from pathlib import Path
 
-from grader import report
-from grader.proxy import UnusableSubmission
-from grader.runner import RunResult, SuiteError, run_suites
-from grader.sandbox import (
+from grader.grading import report
+from grader.grading.runner import RunResult, SuiteError, run_suites
+from grader.grading.scoring import HIDDEN, group_by_unit, total
+from grader.sandbox.process import (
     ISOLATION_CHOICES,
     Limits,
     SandboxUnavailable,
     blas_threads_per_worker,
 )
-from grader.scoring import HIDDEN, UNITS, group_by_unit, total
+from grader.submissions import UnusableSubmission
+from grader.units import UNITS
 
 EXIT_GRADED, EXIT_BELOW, EXIT_UNUSABLE, EXIT_GRADER_BUG = 0, 1, 2, 3
 MAX_PROBLEMS_SHOWN = 12
@@ -36,31 +37,31 @@ exit status: 0 graded (whatever the score); 1 graded, but below --fail-under;
 
 
 def _check_main():
-    from grader.check import main as check_main
+    from grader.course.check import main as check_main
 
     return check_main
 
 
 def _batch_main():
-    from grader.batch import main as batch_main
+    from grader.classroom.batch import main as batch_main
 
     return batch_main
 
 
 def _merge_main():
-    from grader.batch import merge_main
+    from grader.classroom.batch import merge_main
 
     return merge_main
 
 
 def _verify_main():
-    from grader.signing import main as verify_main
+    from grader.grading.signing import main as verify_main
 
     return verify_main
 
 
 def _notebooks_main():
-    from grader.make_notebooks import main as notebooks_main
+    from grader.course.make_notebooks import main as notebooks_main
 
     return notebooks_main
 
@@ -166,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def write_activation_plots(path: Path, run: RunResult, args, limits: Limits) -> list[Path]:
     """PNGs beside the report for failed activations; a plotting problem never fails grading."""
-    from grader.activation_plots import write_plots
+    from grader.grading.activation_plots import write_plots
 
     out_dir = args.report.with_name(args.report.stem + "-plots")
     try:
@@ -178,8 +179,8 @@ def write_activation_plots(path: Path, run: RunResult, args, limits: Limits) -> 
 
 def unusable_reason(path: Path) -> str | None:
     """Why `path` cannot be graded, or None."""
-    from grader.proxy import UnusableSubmission
-    from grader.sources import require_course_modules
+    from grader.submissions import UnusableSubmission
+    from grader.submissions.sources import require_course_modules
 
     if not path.exists():
         return f"{path}: no such file or folder"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import sandbox
+from grader.sandbox import process as sandbox
 
 REPO = Path(__file__).resolve().parent.parent
 SOLUTIONS = REPO / "solutions"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader.patches import apply_patch, load_patch
-from grader.runner import RunResult, run_suites
-from grader.sandbox import Limits
-from grader.scoring import TestResult
+from grader.grading.runner import RunResult, run_suites
+from grader.grading.scoring import TestResult
+from grader.sandbox.process import Limits
+from grader.submissions.patches import apply_patch, load_patch
 
 REPO = Path(__file__).resolve().parent.parent
 SOLUTIONS = REPO / "solutions"

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from grader import batch, cli
+from grader import cli
+from grader.classroom import batch
 from tests.samples import GATES, WRONG_XOR
 
 HANG = GATES.replace("def XOR(x1, x2):", "def XOR(x1, x2):\n    while True:\n        pass")

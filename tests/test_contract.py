@@ -10,7 +10,7 @@ import pytest
 
 import exercises
 from exercises import activations, gates, gradcheck, layers, losses, mlp, optim, train
-from grader.contract import compare, public_api
+from grader.course.contract import compare, public_api
 from tests.grading import EXERCISES, SOLUTIONS
 
 MODULES = {

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from grader import report
-from grader.patches import apply_patch, load_patch
-from grader.runner import run_suites
-from grader.sandbox import Limits
-from grader.scoring import STATUSES, UNIT_POINTS
+from grader.grading import report
+from grader.grading.runner import run_suites
+from grader.grading.scoring import STATUSES
+from grader.sandbox.process import Limits
+from grader.submissions.patches import apply_patch, load_patch
+from grader.units import UNIT_POINTS
 from tests.conftest import isolation_levels
 from tests.grading import HOSTILE, REPO
 
@@ -53,7 +54,7 @@ def worker_processes(scratch_root: Path) -> list[str]:
             line = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue  # the process ended while we looked
-        if "grader.worker" in line and str(scratch_root) in line:
+        if "grader.sandbox.worker" in line and str(scratch_root) in line:
             running.append(line)
     return running
 

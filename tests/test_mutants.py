@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from grader.patches import load_patch
-from grader.scoring import UNIT_POINTS
+from grader.submissions.patches import load_patch
+from grader.units import UNIT_POINTS
 from tests.grading import MUTANTS, SOLUTIONS, VARIANTS, failures, grade_patched, score_of
 
 

@@ -13,10 +13,11 @@ import pytest
 import yaml
 from nbclient import NotebookClient
 
-from grader import cli, make_notebooks
-from grader.notebooks import extract
-from grader.runner import run_suites
-from grader.scoring import UNITS
+from grader import cli
+from grader.course import make_notebooks
+from grader.grading.runner import run_suites
+from grader.submissions.notebooks import extract
+from grader.units import UNITS
 from tests.grading import REPO, score_of
 
 

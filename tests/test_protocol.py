@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grader import protocol
-from grader.protocol import Handle, ProtocolError
+from grader.sandbox import protocol
+from grader.sandbox.protocol import Handle, ProtocolError
 
 DTYPES = ["bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
           "float16", "float32", "float64", "complex64", "complex128"]  # fmt: skip

@@ -9,16 +9,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader import sandbox
-from grader.proxy import (
+from grader.sandbox import process as sandbox
+from grader.sandbox.process import Limits
+from grader.sandbox.proxy import (
     RemoteObject,
     StudentError,
-    Submission,
-    UnusableSubmission,
     WorkerCrashed,
     WorkerTimeout,
 )
-from grader.sandbox import Limits
+from grader.submissions import UnusableSubmission
+from grader.submissions.sources import open_submission
 
 MODULE = """
 import os, sys, time
@@ -84,7 +84,7 @@ def import_reference():
 @pytest.fixture
 def sub(make_submission, isolation):
     limits = Limits(call_timeout_s=3, memory_bytes=2 * 2**30, output_bytes=1000)
-    with Submission(make_submission({"tools": MODULE}), limits, isolation) as submission:
+    with open_submission(make_submission({"tools": MODULE}), limits, isolation) as submission:
         yield submission
 
 
@@ -159,7 +159,7 @@ def test_an_object_from_a_dead_worker_cannot_be_used(sub):
 
 def test_a_missing_module_and_a_broken_one_fail_clearly(make_submission, isolation):
     folder = make_submission({"tools": "def broken(:\n    pass\n"})
-    with Submission(folder, isolation=isolation) as submission:
+    with open_submission(folder, isolation=isolation) as submission:
         with pytest.raises(StudentError, match=r"importing tools.py failed: tools.py, line 1"):
             submission.tools  # noqa: B018
         with pytest.raises(StudentError, match=r"gates.py is not in the submission"):
@@ -168,9 +168,9 @@ def test_a_missing_module_and_a_broken_one_fail_clearly(make_submission, isolati
 
 def test_a_folder_without_python_files_is_unusable(tmp_path):
     with pytest.raises(UnusableSubmission, match="no Python files"):
-        Submission(tmp_path)
+        open_submission(tmp_path)
     with pytest.raises(UnusableSubmission, match="no such file or folder"):
-        Submission(tmp_path / "missing")
+        open_submission(tmp_path / "missing")
 
 
 def test_the_worker_gets_a_clean_environment(make_submission, isolation, monkeypatch):
@@ -178,7 +178,7 @@ def test_the_worker_gets_a_clean_environment(make_submission, isolation, monkeyp
     folder = make_submission(
         {"env": "import os\ndef get(name):\n    return os.environ.get(name)\n"}
     )
-    with Submission(folder, isolation=isolation) as submission:
+    with open_submission(folder, isolation=isolation) as submission:
         assert submission.env.get("SECRET_TOKEN") is None
         assert submission.env.get("OPENBLAS_NUM_THREADS") == "1"
 
@@ -207,7 +207,7 @@ def test_bubblewrap_cuts_network_files_and_the_reference(make_submission, tmp_pa
     if sandbox.bubblewrap_problem() is not None:
         pytest.fail(f"bubblewrap is required for this test: {sandbox.bubblewrap_problem()}")
     outside = tmp_path / "outside.txt"
-    with Submission(make_submission({"tools": MODULE}), isolation=sandbox.BUBBLEWRAP) as sub:
+    with open_submission(make_submission({"tools": MODULE}), isolation=sandbox.BUBBLEWRAP) as sub:
         with pytest.raises(StudentError, match=r"OSError|PermissionError|FileNotFoundError"):
             sub.tools.write(str(outside))
         with pytest.raises(StudentError, match=r"OSError|ConnectionRefused|unreachable"):
@@ -218,13 +218,13 @@ def test_bubblewrap_cuts_network_files_and_the_reference(make_submission, tmp_pa
 
 
 def test_limits_only_is_reported_as_such(make_submission):
-    with Submission(make_submission({"tools": MODULE}), isolation="limits-only") as sub:
+    with open_submission(make_submission({"tools": MODULE}), isolation="limits-only") as sub:
         assert sub.isolation == sandbox.LIMITS_ONLY
         assert sub.tools.double(1) == 2
 
 
 def test_scratch_folder_is_removed_on_close(make_submission, isolation):
-    submission = Submission(make_submission({"tools": MODULE}), isolation=isolation)
+    submission = open_submission(make_submission({"tools": MODULE}), isolation=isolation)
     submission.tools.double(1)
     scratch = Path(submission.scratch)
     submission.close()
@@ -232,11 +232,11 @@ def test_scratch_folder_is_removed_on_close(make_submission, isolation):
 
 
 def test_after_one_import_hangs_the_others_get_a_short_limit(make_submission, monkeypatch):
-    import grader.proxy
+    import grader.sandbox.proxy
 
-    monkeypatch.setattr(grader.proxy, "IMPORT_AFTER_HANG_S", 0.5)
+    monkeypatch.setattr(grader.sandbox.proxy, "IMPORT_AFTER_HANG_S", 0.5)
     folder = make_submission({"a": "while True:\n    pass\n", "b": "from . import a\n"})
-    with Submission(folder, limits=Limits(call_timeout_s=2.0), isolation="limits-only") as sub:
+    with open_submission(folder, limits=Limits(call_timeout_s=2.0), isolation="limits-only") as sub:
         with pytest.raises(WorkerTimeout, match=r"time limit of 2 s"):
             sub.module("a")
         with pytest.raises(WorkerTimeout, match=r"time limit of 0\.5 s"):

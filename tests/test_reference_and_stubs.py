@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from grader.scoring import STATUSES, UNIT_POINTS
+from grader.grading.scoring import STATUSES
+from grader.units import UNIT_POINTS
 from tests.grading import EXERCISES, SOLUTIONS, failures, grade, score_of
 
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from grader import cli, signing
-from grader.proxy import Submission
+from grader import cli
+from grader.grading import signing
+from grader.submissions.sources import open_submission
 from tests.samples import GATES
 
 KEY = b"k" * 64
@@ -75,7 +76,7 @@ def test_only_bubblewrap_hides_the_key(isolation, monkeypatch):
             f"def read():\n    try:\n        return open({str(key)!r}).read()\n"
             "    except OSError:\n        return ''\n"
         )
-        with Submission(sub_dir, isolation=isolation) as sub:
+        with open_submission(sub_dir, isolation=isolation) as sub:
             seen = sub.gates.read()
         assert seen == ("" if isolation == "bubblewrap" else "s" * 64)
     finally:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from grader.proxy import Submission
-from grader.runner import SUBMISSION_KEY
+from grader.sandbox.proxy import Submission
+from grader.suites import SUBMISSION_KEY
 
 
 @pytest.fixture

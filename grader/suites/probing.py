@@ -1,7 +1,7 @@
 """Calling a student's functions from the suites: numerical derivatives and warning checks.
 
 Every derivative here is computed in the grader, in float64, from values the student's own
-forward function returns; h = 1e-6 (see grader.checks for why that is accurate to ~1e-9).
+forward function returns; h = 1e-6 (see grader.suites.checks for why that is accurate to ~1e-9).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.checks import NUMERIC_H, as_array, fail
+from grader.suites.checks import NUMERIC_H, as_array, fail
 
 
 def value(f: Callable, what: str, *args: Any, **kwargs: Any) -> np.ndarray:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from grader.checks import check_close, check_dtype, check_gradient, check_value_at, fail
 from grader.suites import closed_forms as cf
+from grader.suites.checks import check_close, check_dtype, check_gradient, check_value_at, fail
 from grader.suites.probing import (
     check_no_warnings,
     elementwise_derivative,

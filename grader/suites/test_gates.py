@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from grader.checks import fail
+from grader.suites.checks import fail
 
 INPUTS = list(itertools.product((0, 1), repeat=2))
 TRUTH_TABLES = {

@@ -1,7 +1,7 @@
 """Unit 5: numerical gradients and relative error (5 points).
 
 The functions handed to the student's numerical_gradient are grader-written probes
-(`grader.probes`) whose exact gradients the suite knows.
+(`grader.sandbox.probes`) whose exact gradients the suite knows.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from grader.checks import check_close, check_gradient, check_value_at, fail
+from grader.suites.checks import check_close, check_gradient, check_value_at, fail
 
 EXACT = {
     "sum_of_squares": lambda x: 2 * x,

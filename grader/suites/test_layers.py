@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from grader.checks import check_close, check_dtype, check_gradient, check_value_at, fail
-from grader.checks import numerical_gradient as central_differences
 from grader.suites import closed_forms as cf
+from grader.suites.checks import check_close, check_dtype, check_gradient, check_value_at, fail
+from grader.suites.checks import numerical_gradient as central_differences
 from grader.suites.probing import random_points, value
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from grader.checks import check_close, check_dtype, check_gradient, check_value_at
-from grader.checks import numerical_gradient as central_differences
 from grader.suites import closed_forms as cf
+from grader.suites.checks import check_close, check_dtype, check_gradient, check_value_at
+from grader.suites.checks import numerical_gradient as central_differences
 from grader.suites.probing import check_no_warnings, value
 
 EPS = 1e-7  # the contract's clip and log offset

@@ -9,7 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from grader.checks import (
+from grader.sandbox.proxy import StudentError
+from grader.suites import closed_forms as cf
+from grader.suites.checks import (
     NUMERIC_H,
     as_array,
     check_close,
@@ -18,8 +20,6 @@ from grader.checks import (
     check_value_at,
     fail,
 )
-from grader.proxy import StudentError
-from grader.suites import closed_forms as cf
 
 FAN_IN, FAN_OUT = 400, 300  # 120,000 weights: sample std within ~0.5% of the true one (1σ)
 STD_RTOL = 0.03  # so 3% is a > 5σ margin for a right answer, and every wrong scale misses it

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from grader.checks import check_close, fail
+from grader.suites.checks import check_close, fail
 
 RNG = np.random.default_rng(50)
 PARAMS = {"W": RNG.normal(size=(2, 3)), "b": RNG.normal(size=3)}

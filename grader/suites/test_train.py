@@ -1,7 +1,7 @@
 """Unit 8: minibatches, the training loop and MNIST at a target accuracy (15 points).
 
-`train` is tested alone with a known-good model and optimiser from `grader.probes`. For MNIST
-the grader sends only the training split into the worker, asks the trained model for logits
+`train` is tested alone with a known-good model and optimiser from `grader.sandbox.probes`. For
+MNIST the grader sends only the training split into the worker, asks the trained model for logits
 on test images, and computes the accuracy itself: test labels never leave the grader.
 """
 
@@ -13,7 +13,7 @@ import time
 import numpy as np
 import pytest
 
-from grader.checks import as_array, check_shape, fail
+from grader.suites.checks import as_array, check_shape, fail
 
 N, BATCH = 23, 5
 X = np.arange(N, dtype=np.float64)[:, None] * np.array([[1.0, 10.0]])  # row i is (i, 10i)

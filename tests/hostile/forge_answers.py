@@ -4,7 +4,7 @@
 # expect: score 0
 import sys
 
-protocol = sys.modules.get("grader.protocol")
+protocol = sys.modules.get("grader.sandbox.protocol")
 if protocol is not None:
     _encode = protocol.encode
     protocol.encode = lambda answer, *a, **k: _encode({"ok": True}, *a, **k)

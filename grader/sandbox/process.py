@@ -19,9 +19,10 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from grader import protocol, signing
+from grader.sandbox import protocol
 
 BUBBLEWRAP = "bubblewrap"
 LIMITS_ONLY = "limits-only"
@@ -98,20 +99,24 @@ def _needed_under_tmp() -> list[Path]:
     """Folders the worker's Python needs that a private /tmp would hide (e.g. a venv in /tmp)."""
     tmp = Path("/tmp").resolve()
     roots = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, *sys.path) if p}
-    roots.add(Path(__file__).resolve().parent.parent)
+    roots.add(Path(__file__).resolve().parents[2])
     inside = sorted(p for p in roots if p.is_dir() and tmp in p.parents)
     return [p for p in inside if not any(q in p.parents for q in inside)]
 
 
+#: Where secret files are, asked anew for every worker (e.g. the signing key's current path).
+SECRET_FILES: list[Callable[[], Path]] = []
+
+
 def _hidden_files() -> list[Path]:
-    """Single files a submission must not read: the report-signing key (/tmp is private anyway)."""
-    key = signing.key_path().resolve()
-    return [key] if key.is_file() and not key.is_relative_to(Path("/tmp").resolve()) else []
+    """Single files a submission must not read (/tmp is private anyway)."""
+    files = [where().resolve() for where in SECRET_FILES]
+    return [f for f in files if f.is_file() and not f.is_relative_to(Path("/tmp").resolve())]
 
 
 def _hidden_paths() -> list[Path]:
     """What a submission must not read: the reference solutions and the bundled test data."""
-    hidden = [Path(__file__).resolve().parent / "data"]
+    hidden = [Path(__file__).resolve().parents[1] / "data"]
     spec = importlib.util.find_spec("solutions")
     if spec is not None and spec.submodule_search_locations:
         hidden += [Path(p).resolve() for p in spec.submodule_search_locations]
@@ -171,7 +176,7 @@ class WorkerProcess:
         for fd in (self.request_fd, self.answer_fd):
             _enlarge_pipe(fd)
         command = [
-            sys.executable, "-s", "-m", "grader.worker", "--package-dir", str(package_dir),
+            sys.executable, "-s", "-m", "grader.sandbox.worker", "--package-dir", str(package_dir),
             "--in-fd", str(request_read), "--out-fd", str(answer_write),
             "--memory-bytes", str(limits.memory_bytes), "--cpu-seconds", str(limits.cpu_seconds),
             "--file-bytes", str(limits.file_bytes),

@@ -14,14 +14,12 @@ import dataclasses
 import functools
 import importlib
 import json
-import shutil
-import tempfile
 from pathlib import Path
 
 import nbformat
 
-from grader.proxy import UnusableSubmission
-from grader.scoring import UNITS
+from grader.submissions import UnusableSubmission
+from grader.units import UNITS
 
 COURSE_PACKAGES = ("exercises", "solutions")
 
@@ -247,41 +245,3 @@ def split_by_contract(loose: list[tuple[str, list[Cell]]]) -> dict[str, str]:
         for name in helper.names:
             owners.setdefault(name, units[0] if units else UNITS[0])
     return {unit: module_source(cells, owners, unit) for unit in units}
-
-
-def _imported_package(cells: list[Cell]) -> str:
-    """Which course package the notebook imports its earlier units from (default: exercises)."""
-    for cell in cells:
-        for package in COURSE_PACKAGES:
-            if f"from {package}." in cell.source or f"import {package}." in cell.source:
-                return package
-    return "exercises"
-
-
-def check(unit: str, notebook: str | Path | None = None) -> float:
-    """Grade this notebook's unit as `grade` would and print what to fix; returns the score.
-
-    The other units come from the package the notebook imports them from (your exercises/).
-    """
-    from grader.runner import run_suites
-    from grader.scoring import HIDDEN
-
-    path = Path(notebook or f"{unit}.ipynb")
-    cells = read_cells(path)
-    package = importlib.import_module(_imported_package(cells))
-    with tempfile.TemporaryDirectory() as scratch:
-        folder = Path(scratch) / "submission"
-        folder.mkdir()
-        for module in Path(package.__file__).parent.glob("*.py"):
-            shutil.copy(module, folder / module.name)
-        (folder / f"{unit}.py").write_text(module_source(cells))
-        run = run_suites(folder, units=[unit])
-    score = sum(r.points for r in run.results)
-    maximum = sum(r.max_points for r in run.results)
-    failed = [r for r in run.results if r.status != "passed"]
-    for result in failed:
-        message = "" if result.visibility == HIDDEN else f": {result.message}"
-        print(f"FAIL  {result.id.split('::', 1)[1]}{message}")
-    passed = len(run.results) - len(failed)
-    print(f"{unit}: {score:.1f}/{maximum:g} points, {passed} of {len(run.results)} tests passed")
-    return score

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.scoring import HIDDEN
+from grader.grading.scoring import HIDDEN
 
 
 def results_json(report: dict[str, Any]) -> dict[str, Any]:

@@ -14,12 +14,14 @@ from typing import Any
 
 import pytest
 
-from grader.proxy import StudentError, Submission, WorkerCrashed, WorkerTimeout
-from grader.sandbox import Limits
-from grader.scoring import HIDDEN, PUBLIC, UNIT_POINTS, TestResult
+from grader.grading.scoring import HIDDEN, PUBLIC, TestResult
+from grader.sandbox.process import Limits
+from grader.sandbox.proxy import StudentError, Submission, WorkerCrashed, WorkerTimeout
+from grader.submissions.sources import open_submission
+from grader.suites import SUBMISSION_KEY
+from grader.units import UNIT_POINTS
 
-SUITES_DIR = Path(__file__).resolve().parent / "suites"
-SUBMISSION_KEY = pytest.StashKey[Submission]()
+SUITES_DIR = Path(__file__).resolve().parents[1] / "suites"
 MAX_MESSAGE_CHARS = 1500
 
 
@@ -162,7 +164,7 @@ def run_suites(
 
     Tests run in file order, or shuffled by `order_seed` (to expose order-dependent tests).
     """
-    with Submission(path, limits, isolation) as submission:
+    with open_submission(path, limits, isolation) as submission:
         plugin = GradingPlugin(submission, units, budget_s, order_seed)
         with _quiet_pytest_environment() as log:
             code = pytest.main(_pytest_args(), plugins=[plugin])

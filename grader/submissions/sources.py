@@ -12,11 +12,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader import notebooks
-from grader.proxy import MAX_FILES, MAX_SOURCE_BYTES, UnusableSubmission, submission_files
-from grader.scoring import UNITS
+from grader.sandbox.process import Limits
+from grader.sandbox.proxy import Submission
+from grader.submissions import UnusableSubmission, notebooks
+from grader.units import UNITS
 
 SUFFIXES = (".py", ".ipynb")
+MAX_FILES = 500
+MAX_SOURCE_BYTES = 20 * 2**20
+
+
+def python_sources(folder: Path) -> list[Path]:
+    """The folder's modules and, recursively, its packages (sub-folders with __init__.py)."""
+    files = sorted(p for p in folder.glob("*.py") if p.is_file())
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if (sub / "__init__.py").is_file():
+            files += python_sources(sub)
+    return files
+
+
+def submission_files(folder: Path) -> list[Path]:
+    """What a submission folder is made of: its Python sources, then its notebooks."""
+    return python_sources(folder) + sorted(p for p in folder.glob("*.ipynb") if p.is_file())
 
 
 def source_files(path: Path) -> list[Path]:
@@ -69,3 +86,10 @@ def _read_text(file: Path) -> str:
         return file.read_bytes().decode("utf-8", errors="replace")
     except OSError as exc:
         raise UnusableSubmission(f"{file.name}: cannot be read ({exc.strerror})") from None
+
+
+def open_submission(
+    path: Path | str, limits: Limits | None = None, isolation: str = "auto"
+) -> Submission:
+    """The submission at `path` (any accepted form), ready to be called in a worker."""
+    return Submission(gather_modules(Path(path)), limits, isolation)

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import numpy as np
 
-from grader.checks import as_array
-from grader.proxy import Submission, SubmissionError
-from grader.sandbox import Limits
-from grader.scoring import TestResult
+from grader.grading.scoring import TestResult
+from grader.sandbox.process import Limits
+from grader.sandbox.proxy import Submission, SubmissionError
+from grader.submissions.sources import open_submission
 from grader.suites import closed_forms as cf
+from grader.suites.checks import as_array
 
 X = np.linspace(-5, 5, 401)
 
@@ -46,7 +47,7 @@ def write_plots(
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    with Submission(path, limits=limits, isolation=isolation) as sub:
+    with open_submission(path, limits=limits, isolation=isolation) as sub:
         for name in names:
             fig, axes = plt.subplots(1, 2, figsize=(10, 4))
             for ax, suffix, column in ((axes[0], "", 0), (axes[1], "_grad", 1)):

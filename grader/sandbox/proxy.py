@@ -1,13 +1,13 @@
 """The trusted side of the boundary: a submission the suites can call as if it were local.
 
-    sub = Submission("exercises/")
+    sub = Submission({"activations.py": source})
     sub.activations.sigmoid(np.zeros(3))     # runs in the worker, returns an ndarray
     layer = sub.layers.Affine(W, b)          # a RemoteObject: the layer stays in the worker
 
-Values come back decoded by `grader.protocol` (never unpickled); anything else comes back as a
-`RemoteObject`. A call that raises in the worker raises `StudentError` here; one that runs past
-its time limit raises `WorkerTimeout`; a worker that dies raises `WorkerCrashed`. After a
-timeout or crash the worker is replaced by a fresh one on the next call.
+Values come back decoded by `grader.sandbox.protocol` (never unpickled); anything else comes
+back as a `RemoteObject`. A call that raises in the worker raises `StudentError` here; one that
+runs past its time limit raises `WorkerTimeout`; a worker that dies raises `WorkerCrashed`.
+After a timeout or crash the worker is replaced by a fresh one on the next call.
 """
 
 from __future__ import annotations
@@ -21,11 +21,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from grader import protocol, sandbox
-from grader.sandbox import Limits
+from grader.sandbox import process as sandbox
+from grader.sandbox import protocol
+from grader.sandbox.process import Limits
 
-MAX_FILES = 500
-MAX_SOURCE_BYTES = 20 * 2**20
 IMPORT_AFTER_HANG_S = 3.0  # a healthy import (numpy included) takes well under a second
 
 
@@ -50,10 +49,6 @@ class WorkerTimeout(SubmissionError):
 
 class WorkerCrashed(SubmissionError):
     """The worker died or sent something that is not a valid answer."""
-
-
-class UnusableSubmission(ValueError):
-    """The path does not hold a submission that can be graded."""
 
 
 class RemoteObject:
@@ -85,15 +80,13 @@ class RemoteObject:
 
 
 class Submission:
-    """A submission folder, imported in a sandboxed worker and called through handles."""
+    """A submission's modules (name -> source), imported in a sandboxed worker, called by handle."""
 
-    def __init__(self, path: Path | str, limits: Limits | None = None, isolation: str = "auto"):
-        self.path = Path(path)
+    def __init__(
+        self, modules: dict[str, str], limits: Limits | None = None, isolation: str = "auto"
+    ) -> None:
         self.limits = limits or Limits()
         self.isolation = sandbox.resolve_isolation(isolation)
-        from grader.sources import gather_modules  # sources builds on this module
-
-        modules = gather_modules(self.path)
         self.scratch = Path(tempfile.mkdtemp(prefix="backprop-lab-"))
         self.package_dir = self.scratch / "submission"
         write_modules(modules, self.package_dir)
@@ -138,7 +131,7 @@ class Submission:
             raise
 
     def probe(self, name: str) -> RemoteObject:
-        """A grader-written function from `grader.probes`, living in the worker (to pass as f)."""
+        """A grader-written function from `grader.sandbox.probes`, living in the worker."""
         return self.request("probe", name=name)
 
     def put(self, value: Any) -> RemoteObject:
@@ -267,20 +260,6 @@ def _unwrap(answer: Any) -> Any:
     if not isinstance(error, dict):
         raise WorkerCrashed("the worker sent an answer with neither a value nor an error")
     raise StudentError(*(str(error.get(k, ""))[:4000] for k in ("type", "message", "traceback")))
-
-
-def python_sources(folder: Path) -> list[Path]:
-    """The folder's modules and, recursively, its packages (sub-folders with __init__.py)."""
-    files = sorted(p for p in folder.glob("*.py") if p.is_file())
-    for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        if (sub / "__init__.py").is_file():
-            files += python_sources(sub)
-    return files
-
-
-def submission_files(folder: Path) -> list[Path]:
-    """What a submission folder is made of: its Python sources, then its notebooks."""
-    return python_sources(folder) + sorted(p for p in folder.glob("*.ipynb") if p.is_file())
 
 
 def write_modules(modules: dict[str, str], target: Path) -> None:

@@ -13,8 +13,8 @@ import stat
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from grader.proxy import UnusableSubmission
-from grader.scoring import UNITS
+from grader.submissions import UnusableSubmission
+from grader.units import UNITS
 
 MAX_ZIP_ENTRIES = 2000
 MAX_ZIP_BYTES = 50 * 2**20
@@ -60,7 +60,7 @@ def unpack(entry: Entry, scratch: Path) -> Path:
         return course_folder(entry.path)
     if entry.kind == "zip":
         return course_folder(extract_zip(entry.path, scratch / "unzipped"))
-    return entry.path  # a notebook or a single .py file: grader.sources reads it
+    return entry.path  # a notebook or a single .py file: grader.submissions.sources reads it
 
 
 def extract_zip(archive: Path, target: Path) -> Path:
@@ -107,5 +107,5 @@ def course_folder(folder: Path) -> Path:
 
 
 def _has_course_module(folder: Path) -> bool:
-    """A unit's module, or a notebook (grader.sources decides what it holds)."""
+    """A unit's module, or a notebook (grader.submissions.sources decides what it holds)."""
     return any((folder / f"{unit}.py").is_file() for unit in UNITS) or any(folder.glob("*.ipynb"))

@@ -19,12 +19,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from grader import contract
-from grader.patches import Patch, apply_patch, load_patch
-from grader.report import write_atomic, write_yaml
-from grader.runner import run_suites
-from grader.sandbox import Limits, blas_threads_per_worker
-from grader.scoring import UNIT_POINTS
+from grader.course import contract
+from grader.grading.report import write_atomic, write_yaml
+from grader.grading.runner import run_suites
+from grader.sandbox.process import Limits, blas_threads_per_worker
+from grader.submissions.patches import Patch, apply_patch, load_patch
+from grader.units import UNIT_POINTS
 
 REFERENCE_RUNS = 3
 

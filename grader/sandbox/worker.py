@@ -1,7 +1,7 @@
 """The worker: imports a submission and answers the grader's calls. Runs untrusted code.
 
-Started by `grader.sandbox` as `python -I -m grader.worker --package-dir DIR ...`. Requests
-arrive on fd `--in-fd`, answers leave on fd `--out-fd` (see `grader.protocol`); the
+Started by `grader.sandbox.process` as `python -m grader.sandbox.worker --package-dir DIR ...`.
+Requests arrive on fd `--in-fd`, answers leave on fd `--out-fd` (see `grader.sandbox.protocol`); the
 submission's own stdout and stderr go to files the grader reads. Nothing this process sends
 is trusted by the grader: it only ever decides the values the student's code returns.
 """
@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np  # imported before the submission, so a shipped numpy.py cannot shadow it
 
-from grader import probes, protocol
+from grader.sandbox import probes, protocol
 
 PACKAGE = "submission"
 MAX_TRACEBACK_CHARS = 4000
@@ -167,7 +167,7 @@ def serve(worker: Worker, in_fd: int, out_fd: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="grader.worker")
+    parser = argparse.ArgumentParser(prog="grader.sandbox.worker")
     parser.add_argument("--package-dir", type=Path, required=True)
     parser.add_argument("--in-fd", type=int, required=True)
     parser.add_argument("--out-fd", type=int, required=True)

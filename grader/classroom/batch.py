@@ -18,12 +18,13 @@ from typing import Any
 
 import yaml
 
-from grader import classbook, gradescope, report, signing
-from grader.proxy import UnusableSubmission
-from grader.runner import run_suites
-from grader.sandbox import ISOLATION_CHOICES, Limits, blas_threads_per_worker
-from grader.scoring import UNITS
-from grader.submissions import Entry, find_submissions, unpack
+from grader.classroom import classbook, gradescope
+from grader.grading import report, signing
+from grader.grading.runner import run_suites
+from grader.sandbox.process import ISOLATION_CHOICES, Limits, blas_threads_per_worker
+from grader.submissions import UnusableSubmission
+from grader.submissions.find import Entry, find_submissions, unpack
+from grader.units import UNITS
 
 EXIT_DONE, EXIT_UNUSABLE, EXIT_INTERRUPTED = 0, 2, 130
 

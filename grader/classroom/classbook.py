@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from grader.report import write_atomic, write_yaml
-from grader.scoring import UNITS
+from grader.grading.report import write_atomic, write_yaml
+from grader.units import UNITS
 
 REPORTS = "reports"
 HISTOGRAM_BINS = 10

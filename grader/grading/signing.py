@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 
+from grader.sandbox import process
+
 KEY_ENV = "BACKPROP_LAB_KEY"
 ALGORITHM = "hmac-sha256"
 
@@ -114,3 +116,6 @@ def main(argv: list[str]) -> int:
             print(f"FAIL  {path}: {verdict}")
     print(f"grade verify: {len(files) - bad} of {len(files)} reports signed and unchanged")
     return 0 if bad == 0 else 1
+
+
+process.SECRET_FILES.append(key_path)  # the key in force: hidden from every worker

@@ -9,7 +9,7 @@ import types
 from pathlib import Path
 from typing import Any
 
-from grader.scoring import UNITS
+from grader.units import UNITS
 
 
 def load_package(folder: Path, alias: str) -> types.ModuleType:

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 
-#: Points per unit; they add up to 100. A suite's `@pytest.mark.points(n)` values add up to these.
-UNIT_POINTS = {
-    "gates": 10,
-    "activations": 20,
-    "losses": 10,
-    "layers": 15,
-    "gradcheck": 5,
-    "mlp": 15,
-    "optim": 10,
-    "train": 15,
-}
-UNITS = tuple(UNIT_POINTS)
+from grader.units import UNIT_POINTS, UNITS
+
+__all__ = ["UNITS", "UNIT_POINTS"]
+
 STATUSES = ("passed", "failed", "error", "timeout", "crashed")
 PUBLIC, HIDDEN = "public", "hidden"
 

@@ -14,9 +14,10 @@ from typing import Any
 import numpy as np
 import yaml
 
-from grader.proxy import submission_files
-from grader.runner import SUITES_DIR, RunResult
-from grader.scoring import HIDDEN, UNIT_POINTS, UnitResult, group_by_unit, total
+from grader.grading.runner import SUITES_DIR, RunResult
+from grader.grading.scoring import HIDDEN, UnitResult, group_by_unit, total
+from grader.submissions.sources import submission_files
+from grader.units import UNIT_POINTS
 
 SCHEMA = "backprop-lab/report/1"
 STUDENT, INSTRUCTOR = "student", "instructor"
@@ -53,7 +54,10 @@ def suite_digest() -> str:
     digest = hashlib.sha256(grader_version().encode())
     grader_dir = SUITES_DIR.parent
     files = sorted(SUITES_DIR.glob("*.py")) + sorted(SUITES_DIR.glob("*.ini"))
-    deciding = ("checks.py", "scoring.py", "runner.py", "probes.py", "notebooks.py", "sources.py")
+    deciding = (
+        "grading/scoring.py", "grading/runner.py", "sandbox/probes.py",
+        "submissions/notebooks.py", "submissions/sources.py",
+    )  # fmt: skip
     files += [grader_dir / name for name in deciding]
     for file in files:
         digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")

@@ -14,10 +14,10 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from grader.notebooks import source_segment
-from grader.scoring import UNITS
+from grader.submissions.notebooks import source_segment
+from grader.units import UNITS
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = Path("notebooks")
 
 ACTIVATION_PLOT = """\
@@ -76,7 +76,9 @@ def build(
             cells.append(new_markdown_cell(heading))
         cells.append(new_code_cell(source_segment(node, lines)))
     cells.append(new_markdown_cell("## Check your work\n\nSave the notebook, then run:"))
-    cells.append(new_code_cell(f'from grader.notebooks import check\n\ncheck("{unit}")'))
+    cells.append(new_code_cell(
+        f'from grader.grading.notebook_check import check\n\ncheck("{unit}")'
+    ))
     if unit == "activations":
         cells.append(new_markdown_cell("## Every activation and its derivative on [-5, 5]"))
         cells.append(new_code_cell(ACTIVATION_PLOT))
