@@ -65,7 +65,7 @@ class GradingPlugin:
         if self.units is not None:
             items[:] = [item for item in items if unit_of(item) in self.units]
         for item, max_points in zip(items, split_points(items), strict=True):
-            visibility = HIDDEN if item.get_closest_marker("hidden") else PUBLIC
+            visibility = visibility_of(item)
             self.results[item.nodeid] = TestResult(
                 id=test_id(item), unit=unit_of(item), max_points=max_points,
                 status="passed", visibility=visibility,
@@ -117,6 +117,11 @@ def _cap(text: str) -> str:
     return text if len(text) <= MAX_MESSAGE_CHARS else text[:MAX_MESSAGE_CHARS] + " [...]"
 
 
+def visibility_of(item: pytest.Item) -> str:
+    """Hidden if the test lives under suites/hidden/, else public."""
+    return HIDDEN if "hidden" in Path(str(item.fspath)).parent.name else PUBLIC
+
+
 def unit_of(item: pytest.Item) -> str:
     """The unit a test belongs to: its file name without `test_`."""
     return Path(str(item.fspath)).stem.removeprefix("test_")
@@ -131,20 +136,25 @@ def split_points(items: list[pytest.Item]) -> list[float]:
     """Each test function's `points` marker, shared equally among its parametrized cases."""
     cases: dict[tuple[str, str], int] = {}
     for item in items:
-        key = (unit_of(item), getattr(item, "originalname", item.name))
+        key = (str(item.fspath), getattr(item, "originalname", item.name))
         cases[key] = cases.get(key, 0) + 1
     points = []
     for item in items:
         marker = item.get_closest_marker("points")
         if marker is None or not marker.args:
             raise SuiteError(f"{item.nodeid} has no @pytest.mark.points(n)")
-        key = (unit_of(item), getattr(item, "originalname", item.name))
+        key = (str(item.fspath), getattr(item, "originalname", item.name))
         points.append(float(marker.args[0]) / cases[key])
     return points
 
 
 def check_unit_totals(results: list[TestResult]) -> None:
-    """Every unit's test points add up to its share of the 100 (else the suites are broken)."""
+    """Every unit's test points add up to its share of the 100, and every test id is unique
+    (public and hidden tests of a unit share the `unit::` namespace); else the suites are broken."""
+    ids = [r.id for r in results]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise SuiteError(f"test ids defined twice (public and hidden?): {', '.join(duplicates)}")
     for unit, expected in UNIT_POINTS.items():
         got = sum(r.max_points for r in results if r.unit == unit)
         if got and abs(got - expected) > 1e-6:

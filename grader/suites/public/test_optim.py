@@ -109,17 +109,3 @@ def test_descends_a_quadratic(sub, name):
             f"{name}({OPTIMIZERS[name]}) on f(p) = p₁² + 10p₂² must go downhill: f went from "
             f"{start:g} to {end:.3g} in 100 steps"
         )
-
-
-@pytest.mark.points(0.5)
-@pytest.mark.hidden
-def test_adam_first_step_is_lr_whatever_the_gradient_scale(sub):
-    params = sub.put({"p": np.zeros(2)})
-    sub.optim.Adam(lr=0.01).update(params, {"p": np.array([1e-2, -1e2])})
-    check_close(
-        sub.fetch(params)["p"],
-        [-0.01, 0.01],
-        "Adam's first step",
-        hint="the first bias-corrected step is lr·g/|g| for every entry",
-        rtol=1e-4,
-    )

@@ -177,18 +177,3 @@ def test_maxout_jacobian(sub):
     x, W, b = maxout_case()
     numeric = jacobian(lambda xi: sub.activations.maxout(xi, W, b), x[0], "maxout(x, W, b)")
     check_gradient(sub.activations.maxout_grad(x[0], W, b), numeric, "maxout_grad(x, W, b)")
-
-
-@pytest.mark.points(0.5)
-@pytest.mark.hidden
-def test_activations_table(sub):
-    table = sub.ref(sub.activations, "ACTIVATIONS")
-    names = sub.fetch(sub.probe("list")(table))
-    missing = sorted(set(NAMES) - set(names))
-    if missing:
-        fail(f"ACTIVATIONS is missing {', '.join(missing)}")
-    x = random_points((6,), seed=6, avoid=[0.0, -0.5, 0.5])
-    for name in NAMES:
-        f, f_grad = table[name]
-        check_close(f(x), cf.ACTIVATIONS[name][0](x), f"ACTIVATIONS[{name!r}][0]")
-        check_close(f_grad(x), cf.ACTIVATIONS[name][1](x), f"ACTIVATIONS[{name!r}][1]")

@@ -1,0 +1,1 @@
+"""Public tests: students see every message (and the student edition ships them)."""
