@@ -1,10 +1,13 @@
 """MNIST and Fashion-MNIST: the bundled subset offline, or the full sets downloaded once.
 
-    (X_train, y_train), (X_test, y_test) = load_mnist()
+    (X_train, y_train), (X_val, y_val) = load_mnist()
 
-source="bundled" (default) reads the 4,000/1,000-image real-MNIST subset shipped in
-grader/data/mnist-subset (see its README for provenance); source="full" downloads the four
-standard files into a cache, verifying checksums; any other value is a directory holding them.
+source="bundled" (default) reads the real-MNIST subset shipped in grader/data/mnist-subset: a
+4,000-image training split and a 1,000-image validation split, all from MNIST's training set (see
+its README for provenance); source="full" downloads the four standard files (training and test
+set) into a cache, verifying checksums; any other value is a directory holding them.
+The images fit_mnist is scored on are private (MNIST test-set images no student data contains):
+they ship only in the autograder edition, read by load_private_test().
 """
 
 from __future__ import annotations
@@ -29,6 +32,14 @@ FILES = {
     "test_labels": "t10k-labels-idx1-ubyte.gz",
 }
 BUNDLED = Path(__file__).parent / "data" / "mnist-subset"
+#: The bundled subset's second split is a validation split, not MNIST's test set.
+BUNDLED_FILES = {
+    **FILES,
+    "test_images": "valid-images-idx3-ubyte.gz",
+    "test_labels": "valid-labels-idx1-ubyte.gz",
+}
+PRIVATE = Path(__file__).parent / "data" / "mnist-private"
+PRIVATE_FILES = ("test-images-idx3-ubyte.gz", "test-labels-idx1-ubyte.gz")
 CACHE_ENV = "BACKPROP_LAB_DATA"
 TIMEOUT_S = 30
 
@@ -91,7 +102,8 @@ def load_mnist(
     flatten: bool = True,
     one_hot_label: bool = False,
 ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """((X_train, y_train), (X_test, y_test)).
+    """((X_train, y_train), (X_test, y_test)); for the bundled subset the second pair is its
+    validation split (MNIST training-set images), not images the grader scores on.
 
     X: float32 in [0, 1] if normalize else uint8; (N, 784) if flatten else (N, 28, 28).
     y: int64 labels (N,), or float32 one-hot (N, 10) if one_hot_label.
@@ -101,18 +113,40 @@ def load_mnist(
     if source == "bundled":
         if kind != "mnist":
             raise DatasetError(f"no bundled {kind} subset: use source='full' or a directory")
-        folder = BUNDLED
+        folder, names = BUNDLED, BUNDLED_FILES
     elif source == "full":
-        folder = download(kind, cache_dir=cache_dir, mirrors=mirrors)
+        folder, names = download(kind, cache_dir=cache_dir, mirrors=mirrors), FILES
     else:
-        folder = Path(source)
-    arrays = {key: _read(folder, name) for key, name in FILES.items()}
+        folder, names = Path(source), FILES
+    arrays = {key: _read(folder, name, names) for key, name in names.items()}
     splits = []
     for part in ("train", "test"):
         images, labels = arrays[f"{part}_images"], arrays[f"{part}_labels"]
         _validate(images, labels, folder, part)
         splits.append((_images(images, normalize, flatten), _labels(labels, one_hot_label)))
     return splits[0], splits[1]
+
+
+def has_private_test() -> bool:
+    """Is the private test set here (the course repository and the autograder edition)?"""
+    return all((PRIVATE / name).is_file() for name in PRIVATE_FILES)
+
+
+def load_private_test(*, normalize: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """(X_test, y_test): the 1,000 private MNIST test images fit_mnist is scored on, flattened.
+
+    Only the grader reads them (never a worker); the student edition does not have them.
+    """
+    if not has_private_test():
+        raise DatasetError(
+            f"the private test set is not in {PRIVATE}: it ships only in the autograder "
+            "edition (grade release); students estimate their accuracy on load_mnist()'s "
+            "validation split"
+        )
+    images = _read(PRIVATE, PRIVATE_FILES[0], {n: n for n in PRIVATE_FILES})
+    labels = _read(PRIVATE, PRIVATE_FILES[1], {n: n for n in PRIVATE_FILES})
+    _validate(images, labels, PRIVATE, "private test")
+    return _images(images, normalize, True), _labels(labels, False)
 
 
 def cache_folder(kind: str, cache_dir: str | os.PathLike[str] | None = None) -> Path:
@@ -195,8 +229,8 @@ def _digest_ok(path: Path, name: str, kind: str) -> bool:
     return digest.hexdigest() == CHECKSUMS[kind][name]
 
 
-def _read(folder: Path, name: str) -> np.ndarray:
-    """Read `name` from folder, gzipped or raw (name without .gz)."""
+def _read(folder: Path, name: str, names: dict[str, str] | None = None) -> np.ndarray:
+    """Read `name` from folder, gzipped or raw (name without .gz); `names`: the set expected."""
     for candidate in (folder / name, folder / name.removesuffix(".gz")):
         if candidate.is_file():
             try:
@@ -205,7 +239,7 @@ def _read(folder: Path, name: str) -> np.ndarray:
                 raise DatasetError(f"{folder}: {exc}") from None
     missing = [
         n
-        for n in FILES.values()
+        for n in (names or FILES).values()
         if not any((folder / c).is_file() for c in (n, n.removesuffix(".gz")))
     ]
     raise DatasetError(

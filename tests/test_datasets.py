@@ -249,6 +249,22 @@ def test_fashion_mnist_uses_the_same_format(tmp_path, files, monkeypatch):
 def test_bundled_files_match_their_documented_checksums():
     readme = (datasets.BUNDLED.parent / "README.md").read_text()
     documented = dict(re.findall(r"\| (\S+-ubyte\.gz) \| ([0-9a-f]{64}) \|", readme))
-    assert sorted(documented) == sorted(FILES.values())
+    folders = (datasets.BUNDLED, datasets.PRIVATE)
+    shipped = {p.name: p for folder in folders for p in folder.iterdir()}
+    assert sorted(documented) == sorted(shipped)
+    bundled = sorted(p.name for p in datasets.BUNDLED.iterdir())
+    assert sorted(datasets.BUNDLED_FILES.values()) == bundled
     for name, digest in documented.items():
-        assert hashlib.sha256((datasets.BUNDLED / name).read_bytes()).hexdigest() == digest
+        assert hashlib.sha256(shipped[name].read_bytes()).hexdigest() == digest
+
+
+def test_private_test_images_are_not_in_the_student_data():
+    """fit_mnist is scored on images no student has: no private image equals a bundled one."""
+
+    def digests(images):
+        return {hashlib.sha256(image.tobytes()).hexdigest() for image in images}
+
+    (x_train, _), (x_val, _) = load_mnist(normalize=False)
+    x_private, y_private = datasets.load_private_test(normalize=False)
+    assert x_private.shape == (1000, 784) and np.bincount(y_private).tolist() == [100] * 10
+    assert not digests(x_private) & (digests(x_train) | digests(x_val))
