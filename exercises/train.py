@@ -52,7 +52,9 @@ def fit_mnist(X_train: ArrayLike, y_train: ArrayLike, time_budget_s: float = 60)
     """Your recipe: build and train a model on MNIST, return it; model.predict(X) gives logits.
 
     X_train: float32 (N, 784) in [0, 1] (accept uint8 0-255 too: divide by 255), y_train:
-    labels (N,). Stay within time_budget_s seconds (check time.monotonic() between epochs).
+    labels (N,). Stay within time_budget_s seconds of CPU time: check time.process_time()
+    between epochs (the grader measures your worker's CPU time, which the machine's load does
+    not change; the wall clock only stops a hang).
     Measured on the bundled subset: a 784-100-10 ReLU MLP (He init, float32) with
     Adam(lr=0.002), batch 64, reaches about 94% test accuracy within 5-15 epochs (each well
     under a second on a laptop).
