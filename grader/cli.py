@@ -7,8 +7,9 @@ import sys
 import time
 from pathlib import Path
 
+from grader.edition import EDITION
 from grader.grading import report
-from grader.grading.runner import RunResult, SuiteError, run_suites
+from grader.grading.runner import RunResult, SuiteError, run_suites, withheld_tests
 from grader.grading.scoring import HIDDEN, group_by_unit, total
 from grader.sandbox.process import (
     ISOLATION_CHOICES,
@@ -31,6 +32,10 @@ other commands:
   grade merge     combine the outputs of `grade batch --shard` runs
   grade check     prove the course sound: reference 100, stubs 0, mutants caught, no flaky test
                   (grade check --help)
+  grade release   build the student edition and the autograder edition (with Gradescope's zip)
+  grade pack      make the file to upload: the course files that count, with their digests
+  grade verify    check the signatures of reports written by grade batch
+  grade notebooks rebuild one notebook per unit from the stubs
 
 exit status: 0 graded (whatever the score); 1 graded, but below --fail-under;
 2 unusable input (missing path, not a submission); 3 the grader itself failed."""
@@ -60,6 +65,18 @@ def _verify_main():
     return verify_main
 
 
+def _release_main():
+    from grader.course.release import main as release_main
+
+    return release_main
+
+
+def _pack_main():
+    from grader.submissions.pack import main as pack_main
+
+    return pack_main
+
+
 def _notebooks_main():
     from grader.course.make_notebooks import main as notebooks_main
 
@@ -72,7 +89,17 @@ SUBCOMMANDS = {
     "batch": _batch_main,
     "merge": _merge_main,
     "verify": _verify_main,
+    "release": _release_main,
+    "pack": _pack_main,
 }
+STUDENT_SUBCOMMANDS = ("pack",)  # the student edition has nothing else (grade release strips it)
+if EDITION == "student":
+    SUBCOMMANDS = {name: SUBCOMMANDS[name] for name in STUDENT_SUBCOMMANDS}
+    DESCRIPTION = DESCRIPTION.replace("the hidden test suites run", "the public tests run")
+    DESCRIPTION = DESCRIPTION.split("other commands:")[0] + (
+        "other commands:\n  grade pack      make the file to upload (grade pack --help)\n\n"
+        + DESCRIPTION.split("\n\n")[-1]
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,7 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"grade only this unit (repeatable); one of: {', '.join(UNITS)}",
     )  # fmt: skip
     parser.add_argument(
-        "--mode", choices=(report.STUDENT, report.INSTRUCTOR), default=report.STUDENT,
+        "--mode", default=report.STUDENT,
+        choices=(report.STUDENT,) if EDITION == "student" else (report.STUDENT, report.INSTRUCTOR),
         help="student (default): hidden tests show name and pass/fail only; "
         "instructor: every message is shown and reported",
     )  # fmt: skip
@@ -204,6 +232,7 @@ def print_summary(run: RunResult, path: Path, args: argparse.Namespace, seconds:
         score_text = f"{unit.score:.1f}/{unit.max_score:g}"
         print(f"  {unit.name:<12} {score_text:>12}  {unit.passed}/{len(unit.tests)}")
     print(f"  {'total':<12} {f'{score:.1f}/{max_score:g}':>12}\n")
+    print_withheld(units)
     problems = [line for unit in units for line in unit_problems(unit, args.mode)]
     if problems:
         print("What to look at:")
@@ -213,6 +242,24 @@ def print_summary(run: RunResult, path: Path, args: argparse.Namespace, seconds:
             print(f"  ... and {len(problems) - MAX_PROBLEMS_SHOWN} more in {args.report}")
         print()
     print(f"Report: {args.report}   ({seconds:.1f} s)")
+
+
+def print_withheld(units) -> None:
+    """Student edition: what the public tests are worth, and the hidden tests to come."""
+    withheld = withheld_tests()
+    if not withheld:
+        return
+    graded = {unit.name for unit in units}
+    public = sum(unit.max_score for unit in units)
+    hidden = {u: w for u, w in withheld.items() if u in graded and w["tests"]}
+    hidden_points = sum(w["points"] for w in hidden.values())
+    print(
+        f"public tests: {public:g} of {public + hidden_points:g} points; "
+        f"{hidden_points:g} points of hidden tests run when you submit:"
+    )
+    for unit, w in hidden.items():
+        print(f"  {unit:<12} {w['tests']:g} hidden tests worth {w['points']:g} points")
+    print()
 
 
 def unit_problems(unit, mode: str) -> list[str]:
