@@ -54,7 +54,7 @@ def sign_grad(x: ArrayLike) -> np.ndarray:
 
 def identity(x: ArrayLike) -> np.ndarray:
     """identity(x) = x (a new array, in the dtype rule's dtype)."""
-    raise NotImplementedError("return x itself as a float array")
+    raise NotImplementedError("the identity: x itself, as floats")
 
 
 def identity_grad(x: ArrayLike) -> np.ndarray:
@@ -65,7 +65,7 @@ def identity_grad(x: ArrayLike) -> np.ndarray:
 def piecewise_linear(x: ArrayLike) -> np.ndarray:
     """0 for x ≤ -1/2, x + 1/2 in between, 1 for x ≥ 1/2.
 
-    Hint: np.clip(x + 0.5, 0, 1).
+    Hint: shift by a half, then clip to the interval [0, 1] (numpy has a clip function).
     """
     raise NotImplementedError("x + 1/2 clipped to [0, 1]")
 
@@ -105,7 +105,7 @@ def tanh_grad(x: ArrayLike) -> np.ndarray:
 def relu(x: ArrayLike) -> np.ndarray:
     """ReLU(x) = max(0, x).
 
-    Hint: np.maximum(x, 0).
+    Hint: numpy's elementwise maximum against 0 does it in one step.
     """
     raise NotImplementedError("max(0, x) elementwise")
 
@@ -118,7 +118,7 @@ def relu_grad(x: ArrayLike) -> np.ndarray:
 def leaky_relu(x: ArrayLike, alpha: float = 0.01) -> np.ndarray:
     """x for x > 0, alpha·x otherwise: a small slope keeps negative units learning.
 
-    Hint: np.where(x > 0, x, alpha * x); keep x's dtype.
+    Hint: choose elementwise between x and alpha times x by the sign of x; keep x's dtype.
     """
     raise NotImplementedError("x where x > 0, else alpha * x")
 
@@ -148,7 +148,7 @@ def elu(x: ArrayLike, alpha: float = 1.0) -> np.ndarray:
     """ELU: x for x > 0, alpha·(e^x - 1) otherwise.
 
     Hint: np.where evaluates both branches, so e^x would overflow at x = 1e4: compute the
-    exponential of np.minimum(x, 0) (np.expm1 is e^x - 1, accurate near 0).
+    exponential of the smaller of x and 0 (numpy's expm1 is e^x - 1, accurate near 0).
     """
     raise NotImplementedError("x where x > 0, else alpha * (e^x - 1) with e^x of min(x, 0)")
 
@@ -205,7 +205,7 @@ def softmax(x: ArrayLike, axis: int = -1) -> np.ndarray:
 
 def softmax_jacobian(x: ArrayLike) -> np.ndarray:
     """For 1-D x with s = softmax(x): J[i, j] = ∂s_i/∂x_j = s_i(δ_ij - s_j), i.e. diag(s) - s sᵀ."""
-    raise NotImplementedError("np.diag(s) - np.outer(s, s)")
+    raise NotImplementedError("the diagonal matrix of s minus the outer product of s with itself")
 
 
 def maxout(x: ArrayLike, W: ArrayLike, b: ArrayLike) -> np.ndarray:
@@ -214,7 +214,7 @@ def maxout(x: ArrayLike, W: ArrayLike, b: ArrayLike) -> np.ndarray:
     x has shape (..., d_in); out has shape (..., d_out). Each output keeps the largest of k
     linear pieces, so maxout learns its own piecewise-linear activation.
     """
-    raise NotImplementedError("stack the k pieces x @ W[k] + b[k] and take the max over k")
+    raise NotImplementedError("the k affine pieces, then the largest per output")
 
 
 def maxout_grad(x: ArrayLike, W: ArrayLike, b: ArrayLike) -> np.ndarray:

@@ -15,9 +15,9 @@ from numpy.typing import ArrayLike
 def perceptron(x: ArrayLike, w: ArrayLike, b: float) -> int:
     """Fire if the weighted sum clears the threshold: 1 if w·x + b > 0 else 0.
 
-    Hint: np.dot(w, x) + b, then compare with 0; return a Python int.
+    Hint: the dot product of w and x plus b, compared with 0; give back a Python int.
     """
-    raise NotImplementedError("return 1 if w·x + b > 0 else 0")
+    raise NotImplementedError("1 when the weighted sum plus the bias is positive, else 0")
 
 
 def AND(x1: float, x2: float) -> int:

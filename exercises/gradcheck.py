@@ -18,7 +18,8 @@ def numerical_gradient(
 ) -> np.ndarray:
     """∂f/∂x_i ≈ (f(x + h·e_i) - f(x - h·e_i)) / 2h for every element i of x (any shape).
 
-    Hint: loop with np.ndindex(x.shape); change x[i] in place, call f(x) twice, and put back
+    Hint: visit every index of x (numpy's ndindex); change that element in place, evaluate f
+    twice, and put back
     the saved original value of x[i] (not x[i] - h: rounding would drift). Return an array
     shaped like x.
     """
@@ -27,4 +28,4 @@ def numerical_gradient(
 
 def relative_error(a: ArrayLike, b: ArrayLike) -> float:
     """max over elements of |a - b| / max(1e-8, |a| + |b|)."""
-    raise NotImplementedError("np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b)))")
+    raise NotImplementedError("the largest elementwise |a - b| / max(1e-8, |a| + |b|)")

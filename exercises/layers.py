@@ -26,11 +26,11 @@ class MulLayer:
 
     def forward(self, x, y):
         """out = x·y; remember x and y for backward."""
-        raise NotImplementedError("store x and y, return x * y")
+        raise NotImplementedError("remember both inputs; the output is their product")
 
     def backward(self, dout):
         """(dx, dy) = (dout·y, dout·x): each input gets dout times the other input."""
-        raise NotImplementedError("return dout * y, dout * x")
+        raise NotImplementedError("each input's gradient is dout times the other input")
 
 
 class AddLayer:
@@ -41,11 +41,11 @@ class AddLayer:
 
     def forward(self, x, y):
         """out = x + y."""
-        raise NotImplementedError("return x + y")
+        raise NotImplementedError("the output is the sum of the inputs")
 
     def backward(self, dout):
         """(dx, dy) = (dout, dout): ∂(x + y)/∂x = 1, so dout passes through unchanged."""
-        raise NotImplementedError("return dout for both inputs")
+        raise NotImplementedError("the upstream gradient passes unchanged to both inputs")
 
 
 class Affine:
@@ -64,14 +64,14 @@ class Affine:
 
         Hint: remember x's original shape and the flattened x for backward.
         """
-        raise NotImplementedError("flatten x to (N, -1), remember it, return x @ W + b")
+        raise NotImplementedError("flatten each sample, remember it, then the affine map x W + b")
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """dx = dout Wᵀ (in x's original shape); dW = xᵀ dout; db = Σ over the batch of dout.
 
         Store dW and db as attributes; return dx. Check shapes: dW must match W, db must match b.
         """
-        raise NotImplementedError("set self.dW, self.db, return dout @ W.T in x's shape")
+        raise NotImplementedError("store dW and db; pass back dout Wᵀ in x's original shape")
 
 
 class Activation:
@@ -84,11 +84,11 @@ class Activation:
 
     def forward(self, x: ArrayLike) -> np.ndarray:
         """out = f(x); remember x."""
-        raise NotImplementedError("remember x, return self.f(x)")
+        raise NotImplementedError("remember the input; the output is f of it")
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """dx = dout·f'(x) (chain rule, elementwise)."""
-        raise NotImplementedError("dout * self.f_grad(x)")
+        raise NotImplementedError("chain rule: dout times the derivative at the remembered input")
 
 
 class Relu:
@@ -99,7 +99,7 @@ class Relu:
 
     def forward(self, x: ArrayLike) -> np.ndarray:
         """out = max(0, x); remember where x ≤ 0 (a boolean mask)."""
-        raise NotImplementedError("remember the mask x <= 0, return x with those entries zeroed")
+        raise NotImplementedError("remember where the input is not positive; output 0 there")
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """dx = dout where x > 0, 0 where x ≤ 0: gradient flows only through units that fired."""
@@ -114,7 +114,7 @@ class Sigmoid:
 
     def forward(self, x: ArrayLike) -> np.ndarray:
         """out = σ(x); remember out (backward needs only the output)."""
-        raise NotImplementedError("remember and return sigmoid(x)")
+        raise NotImplementedError("the output is the sigmoid of the input; remember it")
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """dx = dout·out(1 - out)."""
@@ -129,7 +129,7 @@ class Tanh:
 
     def forward(self, x: ArrayLike) -> np.ndarray:
         """out = tanh(x); remember out."""
-        raise NotImplementedError("remember and return tanh(x)")
+        raise NotImplementedError("the output is tanh of the input; remember it")
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """dx = dout·(1 - out²)."""
@@ -145,7 +145,7 @@ class LeakyRelu:
 
     def forward(self, x: ArrayLike) -> np.ndarray:
         """out = x for x > 0, alpha·x otherwise; remember x."""
-        raise NotImplementedError("remember x, return leaky ReLU of x")
+        raise NotImplementedError("remember the input; the output is its leaky ReLU")
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """dx = dout for x > 0, alpha·dout otherwise."""
@@ -166,8 +166,8 @@ class SoftmaxWithLoss:
 
         t holds labels (N,) or one-hot rows (N, C); keep y and t for backward; return the loss.
         """
-        raise NotImplementedError("store y = softmax(x) and t, return the mean cross-entropy")
+        raise NotImplementedError("keep softmax(input) and the targets; the mean cross-entropy")
 
     def backward(self, dout: float = 1) -> np.ndarray:
         """dx = (y - onehot(t))·dout / N: prediction minus target, averaged over the batch."""
-        raise NotImplementedError("(y - onehot(t)) * dout / N")
+        raise NotImplementedError("prediction minus one-hot target, times dout, over batch size N")

@@ -40,9 +40,10 @@ def binary_cross_entropy_grad(p: ArrayLike, t: ArrayLike) -> np.ndarray:
 def cross_entropy(y: ArrayLike, t: ArrayLike) -> float:
     """-mean over the batch of log(y[n, label_n] + EPS); y holds probabilities (N, C).
 
-    Hint: turn one-hot t into labels with argmax; pick y[np.arange(N), labels].
+    Hint: turn one-hot t into labels (the index of the 1); pick each row's probability of
+    its label with integer-array indexing.
     """
-    raise NotImplementedError("-mean(log(y[range(N), labels] + EPS))")
+    raise NotImplementedError("minus the mean log-probability (+ EPS) of each correct class")
 
 
 def softmax_cross_entropy(logits: ArrayLike, t: ArrayLike) -> float:
@@ -51,7 +52,7 @@ def softmax_cross_entropy(logits: ArrayLike, t: ArrayLike) -> float:
     log softmax(z) = z - max z - log Σ_j e^(z_j - max z) (log-sum-exp): never takes log(0),
     never overflows, even for logits of ±1e4.
     """
-    raise NotImplementedError("use log-sum-exp for log softmax, then average -log p[label]")
+    raise NotImplementedError("log softmax by log-sum-exp; mean negative log-prob of labels")
 
 
 def softmax_cross_entropy_grad(logits: ArrayLike, t: ArrayLike) -> np.ndarray:

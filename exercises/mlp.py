@@ -22,7 +22,7 @@ def init_weights(fan_in: int, fan_out: int, method: str, rng: np.random.Generato
     "xavier": uniform in ±√(6 / (fan_in + fan_out)) (suits sigmoid and tanh);
     "he": normal with std √(2 / fan_in) (suits ReLU, which zeroes half its inputs);
     "normal": normal with std 0.01. Any other method: raise ValueError naming these three.
-    Hint: rng.uniform(low, high, size=...), rng.normal(0, std, size=...).
+    Hint: the Generator's uniform and normal methods draw arrays of a given size.
     """
     raise NotImplementedError("draw the weights from rng by the method's formula")
 
@@ -49,15 +49,15 @@ class MLP:
         Import relatively at the top of this file: `from .activations import ACTIVATIONS`,
         `from .layers import Affine, Relu, ...`.
         """
-        raise NotImplementedError("create self.params, self.layers and self.last_layer")
+        raise NotImplementedError("build the parameters, the layers and the loss layer")
 
     def predict(self, x: ArrayLike) -> np.ndarray:
         """Logits (N, classes): x through every layer in order (not the loss layer)."""
-        raise NotImplementedError("x = layer.forward(x) for each layer")
+        raise NotImplementedError("pass the input forward through every layer in order")
 
     def loss(self, x: ArrayLike, t: ArrayLike) -> float:
         """Softmax cross-entropy of predict(x) against t (labels or one-hot)."""
-        raise NotImplementedError("self.last_layer.forward(self.predict(x), t)")
+        raise NotImplementedError("the loss layer applied to the network's output and the targets")
 
     def gradient(self, x: ArrayLike, t: ArrayLike) -> dict[str, np.ndarray]:
         """∂loss/∂params by backprop: a dict with the same keys as params.
@@ -70,10 +70,10 @@ class MLP:
     def numerical_gradient(self, x: ArrayLike, t: ArrayLike) -> dict[str, np.ndarray]:
         """∂loss/∂params by central differences (your gradcheck.numerical_gradient on each param).
 
-        Hint: f = lambda _: self.loss(x, t) works because numerical_gradient changes the param
-        array in place.
+        Hint: a function of the parameter that just returns this loss works, because
+        numerical_gradient changes the param array in place.
         """
-        raise NotImplementedError("numerical_gradient of the loss for every params[key]")
+        raise NotImplementedError("the numerical gradient of the loss for every parameter")
 
     def accuracy(self, x: ArrayLike, t: ArrayLike) -> float:
         """Fraction of samples whose largest logit is the label (t labels or one-hot)."""

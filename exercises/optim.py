@@ -18,7 +18,7 @@ class SGD:
 
     def update(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
         """For every key: params[key] -= lr·grads[key]."""
-        raise NotImplementedError("params[key] -= self.lr * grads[key] for every key")
+        raise NotImplementedError("step each parameter against its gradient times lr, in place")
 
 
 class Momentum:
@@ -31,7 +31,7 @@ class Momentum:
 
     def update(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
         """v[key] = μ·v[key] - lr·g; params[key] += v[key] (v starts at zeros)."""
-        raise NotImplementedError("keep a velocity per key in self.v and add it to params")
+        raise NotImplementedError("keep a velocity per parameter; add it to the parameter")
 
 
 class Adam:

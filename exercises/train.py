@@ -22,7 +22,7 @@ def iterate_minibatches(
     rng is a numpy Generator or a seed: np.random.default_rng(rng) accepts both. Shuffle the
     indices with rng.permutation(len(X)) and yield slices of batch_size; the last may be shorter.
     """
-    raise NotImplementedError("permute the indices, then yield X[batch], y[batch] slice by slice")
+    raise NotImplementedError("shuffle the sample indices, then hand out batches of them")
 
 
 def train(
@@ -59,4 +59,4 @@ def fit_mnist(X_train: ArrayLike, y_train: ArrayLike, time_budget_s: float = 60)
     Adam(lr=0.002), batch 64, reaches about 94% test accuracy within 5-15 epochs (each well
     under a second on a laptop).
     """
-    raise NotImplementedError("build an MLP, train it, return it")
+    raise NotImplementedError("build a model, train it within the budget, and give it back")

@@ -250,11 +250,11 @@ def print_withheld(units) -> None:
     if not withheld:
         return
     graded = {unit.name for unit in units}
-    public = sum(unit.max_score for unit in units)
+    possible = sum(unit.max_score for unit in units)
     hidden = {u: w for u, w in withheld.items() if u in graded and w["tests"]}
-    hidden_points = sum(w["points"] for w in hidden.values())
+    hidden_points = round(sum(w["points"] for w in hidden.values()), 4)
     print(
-        f"public tests: {public:g} of {public + hidden_points:g} points; "
+        f"public tests: {possible - hidden_points:g} of {possible:g} points; "
         f"{hidden_points:g} points of hidden tests run when you submit:"
     )
     for unit, w in hidden.items():
