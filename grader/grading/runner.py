@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from grader.grading.scoring import HIDDEN, PUBLIC, TestResult
-from grader.sandbox.process import Limits
+from grader.sandbox.process import SECRET_FILES, Limits
 from grader.sandbox.proxy import StudentError, Submission, WorkerCrashed, WorkerTimeout
 from grader.submissions.sources import open_submission
 from grader.suites import SUBMISSION_KEY
@@ -150,6 +150,15 @@ def split_points(items: list[pytest.Item]) -> list[float]:
         key = (str(item.fspath), getattr(item, "originalname", item.name))
         points.append(float(marker.args[0]) / cases[key])
     return points
+
+
+def _hidden_suite_files() -> list[Path]:
+    """The hidden tests: a worker under bubblewrap sees /dev/null in their place."""
+    return sorted((SUITES_DIR / "hidden").glob("*.py"))
+
+
+for _path in _hidden_suite_files():
+    SECRET_FILES.append(lambda path=_path: path)
 
 
 def withheld_tests() -> dict[str, dict[str, float]]:

@@ -7,3 +7,6 @@ apt-get install -y --no-install-recommends python3 python3-venv python3-pip bubb
 python3 -m venv /autograder/venv
 /autograder/venv/bin/python -m pip install --upgrade pip
 /autograder/venv/bin/python -m pip install /autograder/source
+# The installed copy is what grades; a worker sandbox hides its private data and hidden tests.
+# The unpacked source would be a second, readable copy: remove it.
+rm -rf /autograder/source/grader /autograder/source/exercises
