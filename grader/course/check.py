@@ -170,6 +170,26 @@ def check_contract(exercises: Path, solutions: Path) -> CheckResult:
     return CheckResult("contract", not problems, summary, problems)
 
 
+def check_split() -> CheckResult:
+    """Public and hidden tests: no public test imports hidden material; every unit's public
+    tests are worth at least half its points."""
+    from grader.course.split import HIDDEN, PUBLIC, collect_tests, points_by_unit, split_problems
+
+    try:
+        problems = split_problems()
+        table = points_by_unit(collect_tests())
+    except Exception as exc:
+        return CheckResult("split", False, f"could not collect the suites: {exc}", [str(exc)])
+    public = sum(sides[PUBLIC]["points"] for sides in table.values())
+    hidden = sum(sides[HIDDEN]["points"] for sides in table.values())
+    summary = (
+        f"public {public:g} / hidden {hidden:g} points; every unit at least half public"
+        if not problems
+        else f"{len(problems)} problems"
+    )
+    return CheckResult("split", not problems, summary, problems, {"points": table})
+
+
 def patch_jobs(folder: Path, base: Path, kind: str) -> list[Job]:
     """One job per patch file in folder/<unit>/*.py, graded on its unit only."""
     jobs = []
@@ -202,6 +222,7 @@ def run_check(args: argparse.Namespace) -> list[CheckResult]:
         check_mutants(outcomes[cuts[1] : cuts[2]]),
         check_variants(outcomes[cuts[2] :]),
         check_contract(args.exercises, args.solutions),
+        check_split(),
     ]
 
 

@@ -74,10 +74,11 @@ def stub_at_level(source: str, level: str, reference: str | None = None) -> str:
             for node in ast.walk(function):
                 message = _not_implemented_message(node)
                 if message is not None:
-                    edits.append((*_span(message), repr(f"{function.name}: not written yet")))
+                    edits.append((*_span(message), f"\"{function.name}: not written yet\""))
     for line, col, end_line, end_col, text in sorted(edits, reverse=True):
-        head = lines[line - 1][:col]
-        tail = lines[end_line - 1][end_col:]
+        # ast's columns count UTF-8 bytes (the stubs use σ, ∂, ...), so slice the bytes
+        head = lines[line - 1].encode()[:col].decode()
+        tail = lines[end_line - 1].encode()[end_col:].decode()
         lines[line - 1 : end_line] = [head + text + tail]
     return "".join(lines)
 

@@ -75,7 +75,7 @@ class CountingSGD:
     def update(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
         self.updates += 1
         for key in params:
-            params[key] -= self.lr * grads[key]
+            np.subtract(params[key], self.lr * grads[key], out=params[key])
 
 
 TOOLS: dict[str, Callable] = {
