@@ -57,6 +57,9 @@ def results_json(report_data: dict[str, Any]) -> dict[str, Any]:
             )
     isolation = report_data["environment"]["isolation"]
     output = report_data.get("reason") or f"graded by backprop-lab (isolation: {isolation})"
+    problems = [p for p in report_data.get("problems", []) if p != report_data.get("reason")]
+    if problems:  # e.g. a module that does not import: the student must see why
+        output += "\n" + "\n".join(problems)
     results = {
         "score": report_data["score"],
         "execution_time": round(report_data["duration_s"]),
