@@ -248,10 +248,11 @@ def test_the_student_edition_installs_and_grades_public_points_only(release, tmp
     python = str(venv / "bin" / "python")
     run([python, "-m", "pip", "install", "-q", "-e", ".[test]"], student)
     run([python, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider"], student)
-    probe = run([python, "-c", "import importlib.util as u; print(u.find_spec('solutions'), "
-                 "u.find_spec('grader.suites.hidden'), u.find_spec('grader.course.release'))"],
-                tmp_path)  # fmt: skip
-    assert probe.stdout.split() == ["None", "None", "None"]
+    for module in ("solutions", "grader.suites.hidden", "grader.course.release",
+                   "grader.classroom.batch"):  # fmt: skip
+        absent = subprocess.run([python, "-c", f"import {module}"], cwd=tmp_path,
+                                capture_output=True, text=True, check=False)  # fmt: skip
+        assert "ModuleNotFoundError" in absent.stderr, module
     refused = subprocess.run([python, "-m", "grader.cli", "--mode", "instructor"], cwd=student,
                              capture_output=True, text=True, check=False)  # fmt: skip
     assert refused.returncode == 2 and "invalid choice" in refused.stderr
@@ -273,3 +274,12 @@ def test_the_student_edition_installs_and_grades_public_points_only(release, tmp
     assert all(t["visibility"] == PUBLIC for u in reference["units"] for t in u["tests"])
     assert "mnist_validation_accuracy" in reference["metrics"]
     assert "mnist_test_accuracy" not in reference["metrics"]
+
+
+def test_grade_help_lists_every_subcommand(capsys):
+    from grader import cli
+
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    text = capsys.readouterr().out
+    assert cli.SUBCOMMANDS and all(f"grade {name} " in text for name in cli.SUBCOMMANDS)
