@@ -283,3 +283,24 @@ def test_grade_help_lists_every_subcommand(capsys):
         cli.main(["--help"])
     text = capsys.readouterr().out
     assert cli.SUBCOMMANDS and all(f"grade {name} " in text for name in cli.SUBCOMMANDS)
+
+
+def test_the_split_check_finds_hidden_imports_and_units_under_half_public(tmp_path, monkeypatch):
+    from grader.course import split
+
+    public = tmp_path / "public"
+    public.mkdir()
+    (public / "test_gates.py").write_text(
+        "from grader.suites.hidden.test_gates import helper\nimport solutions.gates\n"
+    )
+    assert split.hidden_imports([public / "test_gates.py"]) == [
+        "test_gates.py: grader.suites.hidden.test_gates",
+        "test_gates.py: grader.suites.hidden.test_gates.helper",
+        "test_gates.py: solutions.gates",
+    ]
+    lopsided = [split.SuiteTest("gates::a", "gates", PUBLIC, 4.0),
+                split.SuiteTest("gates::b", "gates", HIDDEN, 6.0)]  # fmt: skip
+    monkeypatch.setattr(split, "collect_tests", lambda suites_dir: lopsided)
+    problems = split.split_problems(tmp_path)
+    assert any("public test imports hidden material" in p for p in problems)
+    assert "gates: public tests are worth 4 of 10 points (at least half must be public)" in problems
