@@ -127,8 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--mode", default=report.STUDENT,
         choices=(report.STUDENT,) if EDITION == "student" else (report.STUDENT, report.INSTRUCTOR),
-        help="student (default): hidden tests show name and pass/fail only; "
-        "instructor: every message is shown and reported",
+        help="student (default): hidden tests show name and pass/fail only"
+        + ("" if EDITION == "student" else "; instructor: every message is shown and reported"),
     )  # fmt: skip
     parser.add_argument(
         "--isolation", choices=ISOLATION_CHOICES, default="auto",
