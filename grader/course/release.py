@@ -49,7 +49,8 @@ STUDENT_PACKAGES = (
 #: The autograder edition: the whole grader (hidden suites and private data included), the
 #: stubs (the contract), never the reference.
 AUTOGRADER_FILES = ("exercises/*.py", "grader/**/*.py", "grader/suites/pytest.ini",
-                    "grader/data/**/*", "README.md", "pyproject.toml")  # fmt: skip
+                    "grader/data/**/*", "grader/classroom/gradescope_files/*", "README.md",
+                    "pyproject.toml")  # fmt: skip
 AUTOGRADER_PACKAGES = (
     "exercises", "grader", "grader.sandbox", "grader.submissions", "grader.grading",
     "grader.course", "grader.classroom", "grader.suites", "grader.suites.public",
@@ -184,6 +185,7 @@ def _write_pyproject(root: Path, out: Path, packages: tuple[str, ...], student: 
         '"grader.suites" = ["pytest.ini", "hidden_summary.json"]\n'
         if student
         else 'grader = ["data/**/*"]\n"grader.suites" = ["pytest.ini"]\n'
+        '"grader.classroom" = ["gradescope_files/*"]\n'
     )
     text = re.sub(
         r"(\[tool\.setuptools\.package-data\]\n)(.*?\n)(?=\n|\[)", r"\1" + data, text,
