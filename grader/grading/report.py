@@ -145,21 +145,27 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def write_yaml(data: dict[str, Any], path: Path) -> None:
-    """Write `data` as YAML atomically: a reader never sees a half-written file."""
+def write_yaml(data: dict[str, Any], path: Path, *, durable: bool = False) -> None:
+    """Write `data` as YAML atomically: a reader never sees a half-written file.
+
+    `durable=True` also fsyncs before the rename (a batch's reports survive a power cut); a
+    local report need not (a rerun of `grade` writes it again), and fsync can cost seconds.
+    """
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-    write_atomic(path, text.encode())
+    write_atomic(path, text.encode(), durable=durable)
 
 
-def write_atomic(path: Path, content: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename it over `path`."""
+def write_atomic(path: Path, content: bytes, *, durable: bool = False) -> None:
+    """Write to a temporary file beside `path`, then rename it over `path` (fsync'd first if
+    `durable`: the file's content is on disk before its name points at it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(content)
-            stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from grader.grading.scoring import HIDDEN, PUBLIC, TestResult
+from grader.grading.scoring import HIDDEN, NOT_RUN, PUBLIC, TestResult
 from grader.sandbox.process import Limits
 from grader.sandbox.proxy import StudentError, Submission, WorkerCrashed, WorkerTimeout
 from grader.submissions.sources import open_submission
@@ -68,7 +68,7 @@ class GradingPlugin:
             visibility = visibility_of(item)
             self.results[item.nodeid] = TestResult(
                 id=test_id(item), unit=unit_of(item), max_points=max_points,
-                status="passed", visibility=visibility,
+                status=NOT_RUN, visibility=visibility,
             )  # fmt: skip
         if self.order_seed is not None:
             random.Random(self.order_seed).shuffle(items)
@@ -80,14 +80,19 @@ class GradingPlugin:
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+        """A test passes only on a call phase that raised nothing; the first failure decides."""
         yield
         result = self.results[item.nodeid]
         result.duration_s += call.duration
         if call.when == "call":
             result.output = self.submission.take_output()
             self._record_properties(item, result)
-        if call.excinfo is not None and call.when != "teardown" and result.status == "passed":
+        if result.status != NOT_RUN or call.when == "teardown":
+            return
+        if call.excinfo is not None:
             result.status, result.message = classify(call.excinfo.value)
+        elif call.when == "call":
+            result.status = "passed"
 
     def _record_properties(self, item: pytest.Item, result: TestResult) -> None:
         for key, value in item.user_properties:
@@ -175,6 +180,7 @@ def run_suites(
     Tests run in file order, or shuffled by `order_seed` (to expose order-dependent tests).
     """
     with open_submission(path, limits, isolation) as submission:
+        _start_worker_early(submission)
         plugin = GradingPlugin(submission, units, budget_s, order_seed)
         with _quiet_pytest_environment() as log:
             code = pytest.main(_pytest_args(), plugins=[plugin])
@@ -185,27 +191,59 @@ def run_suites(
         results = list(plugin.results.values())
         check_unit_totals(results)
         problems = [str(failure) for failure in submission.import_failures.values()]
+        never_ran = [result for result in results if result.status == NOT_RUN]
+        for result in never_ran:
+            result.message = "this test never ran (a grader fault, not yours): it earns nothing"
+        if never_ran:
+            problems.append(f"{len(never_ran)} test(s) never ran; ask your instructor")
         return RunResult(
             results, plugin.metrics, submission.isolation, submission.restarts, problems
         )
+
+
+def _start_worker_early(submission: Submission) -> None:
+    """Start the worker without waiting for it, so that it boots while pytest collects the
+    suites (the first test's call then finds it ready or nearly). A start that fails here is
+    tried again, and reported, by the first test that needs the worker."""
+    with contextlib.suppress(OSError):
+        submission._ensure_worker()
 
 
 def _pytest_args() -> list[str]:
     return [
         str(SUITES_DIR),
         "-c", str(SUITES_DIR / "pytest.ini"), "--rootdir", str(SUITES_DIR),
-        "-q", "--tb=native", "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:xdist",
+        "-q", "--tb=native", "-p", "no:cacheprovider",
         "-W", "ignore::pytest.PytestAssertRewriteWarning",
     ]  # fmt: skip
 
 
+# The grading session's environment: no plugin but the grader's own (an installed pytest plugin,
+# an instructor's PYTEST_PLUGINS or PYTEST_ADDOPTS, never runs inside a grading session).
+_PYTEST_ENVIRONMENT = {
+    "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+    "PYTEST_ADDOPTS": None,
+    "PYTEST_PLUGINS": None,
+}
+
+
 @contextlib.contextmanager
 def _quiet_pytest_environment() -> Iterator[io.StringIO]:
-    """pytest's own output goes to a buffer; the user's PYTEST_* settings do not apply."""
-    saved = {k: os.environ.pop(k) for k in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS") if k in os.environ}
+    """pytest's own output goes to a buffer; plugin autoload is off and the user's PYTEST_*
+    settings do not apply; the environment is restored afterwards."""
+    saved = {name: os.environ.get(name) for name in _PYTEST_ENVIRONMENT}
     log = io.StringIO()
     try:
+        for name, value in _PYTEST_ENVIRONMENT.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
         with contextlib.redirect_stdout(log):
             yield log
     finally:
-        os.environ.update(saved)
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
