@@ -124,12 +124,12 @@ def _cap(text: str) -> str:
 
 def visibility_of(item: pytest.Item) -> str:
     """Hidden if the test lives under suites/hidden/, else public."""
-    return HIDDEN if "hidden" in Path(str(item.fspath)).parent.name else PUBLIC
+    return HIDDEN if "hidden" in item.path.parent.name else PUBLIC
 
 
 def unit_of(item: pytest.Item) -> str:
     """The unit a test belongs to: its file name without `test_`."""
-    return Path(str(item.fspath)).stem.removeprefix("test_")
+    return item.path.stem.removeprefix("test_")
 
 
 def test_id(item: pytest.Item) -> str:
@@ -141,14 +141,14 @@ def split_points(items: list[pytest.Item]) -> list[float]:
     """Each test function's `points` marker, shared equally among its parametrized cases."""
     cases: dict[tuple[str, str], int] = {}
     for item in items:
-        key = (str(item.fspath), getattr(item, "originalname", item.name))
+        key = (str(item.path), getattr(item, "originalname", item.name))
         cases[key] = cases.get(key, 0) + 1
     points = []
     for item in items:
         marker = item.get_closest_marker("points")
         if marker is None or not marker.args:
             raise SuiteError(f"{item.nodeid} has no @pytest.mark.points(n)")
-        key = (str(item.fspath), getattr(item, "originalname", item.name))
+        key = (str(item.path), getattr(item, "originalname", item.name))
         points.append(float(marker.args[0]) / cases[key])
     return points
 
@@ -183,7 +183,7 @@ def run_suites(
         _start_worker_early(submission)
         plugin = GradingPlugin(submission, units, budget_s, order_seed)
         with _quiet_pytest_environment() as log:
-            code = pytest.main(_pytest_args(), plugins=[plugin])
+            code = pytest.main(_pytest_args(units), plugins=[plugin])
         if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not plugin.results:
             raise SuiteError(
                 f"the hidden suites did not run (pytest exit {code}):\n{log.getvalue()}"
@@ -209,11 +209,28 @@ def _start_worker_early(submission: Submission) -> None:
         submission._ensure_worker()
 
 
-def _pytest_args() -> list[str]:
+def suite_files(units: list[str] | None) -> list[Path]:
+    """The suites' files to collect: all, or only the named units' (public and hidden)."""
+    if units is None:
+        return [SUITES_DIR]
+    names = [f"test_{unit}.py" for unit in units]
+    return [SUITES_DIR / side / name for name in names for side in (PUBLIC, HIDDEN)
+            if (SUITES_DIR / side / name).is_file()]  # fmt: skip
+
+
+# pytest's built-in plugins that grading has no use for: not importing them saves start-up
+_UNUSED_BUILTIN_PLUGINS = (
+    "cacheprovider", "doctest", "junitxml", "pastebin", "debugging", "unittest", "stepwise",
+    "setuponly", "setupplan", "legacypath", "faulthandler",
+)
+
+
+def _pytest_args(units: list[str] | None = None) -> list[str]:
+    disabled = [arg for name in _UNUSED_BUILTIN_PLUGINS for arg in ("-p", f"no:{name}")]
     return [
-        str(SUITES_DIR),
+        *map(str, suite_files(units)),
         "-c", str(SUITES_DIR / "pytest.ini"), "--rootdir", str(SUITES_DIR),
-        "-q", "--tb=native", "-p", "no:cacheprovider",
+        "-q", "--tb=native", *disabled,
         "-W", "ignore::pytest.PytestAssertRewriteWarning",
     ]  # fmt: skip
 
