@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
+from hypothesis import configuration, settings
 
 from grader.grading import runner
 from grader.sandbox import process as sandbox
@@ -70,6 +70,7 @@ def pytest_configure(config: pytest.Config) -> None:
         _saved_environment[name] = os.environ.get(name)
         folders[name].mkdir(parents=True, exist_ok=True)
         os.environ[name] = str(folders[name])
+    configuration.set_hypothesis_home_dir(home / ".hypothesis")  # its caches, not ./.hypothesis
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
