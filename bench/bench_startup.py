@@ -24,7 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 COLLECT = """
-import contextlib, io, time
+import time
 import pytest
 from grader.grading import runner
 start = time.perf_counter()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import configuration, settings
 
-from grader.grading import runner
+from grader.grading import plugin
 from grader.sandbox import process as sandbox
 
 # No example database: Hypothesis would otherwise write .hypothesis/ into the working directory.
@@ -105,11 +105,11 @@ def _grading_needs_the_slow_marker(request: pytest.FixtureRequest, monkeypatch: 
     if request.node.get_closest_marker("slow") is not None:
         return
 
-    class Unmarked(runner.GradingPlugin):
+    class Unmarked(plugin.GradingPlugin):
         def __init__(self, *args, **kwargs) -> None:
             raise AssertionError(
                 f"{request.node.nodeid} grades a submission with the suites: "
                 "mark it @pytest.mark.slow"
             )
 
-    monkeypatch.setattr(runner, "GradingPlugin", Unmarked)
+    monkeypatch.setattr(plugin, "GradingPlugin", Unmarked)

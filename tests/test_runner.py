@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from grader import cli
-from grader.grading import report, runner
-from grader.grading.runner import GradingPlugin
+from grader.grading import plugin, report, runner
+from grader.grading.plugin import GradingPlugin
 from grader.grading.scoring import NOT_RUN, STATUSES
 from grader.grading.scoring import TestResult as Result
 from tests.grading import SOLUTIONS, grade, score_of
@@ -36,7 +36,7 @@ def test_a_hook_that_swallows_every_test_hands_out_no_points(monkeypatch):
         def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> bool:
             return True  # "handled": no setup, no call, no report
 
-    monkeypatch.setattr(runner, "GradingPlugin", SwallowingPlugin)
+    monkeypatch.setattr(plugin, "GradingPlugin", SwallowingPlugin)
     run = grade(SOLUTIONS, ["gates"])
     assert run.results, "the gates suite was collected"
     assert {r.status for r in run.results} == {NOT_RUN}
@@ -51,7 +51,7 @@ def test_a_crashing_grading_hook_is_a_suite_error_not_a_grade(monkeypatch):
         def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
             raise RuntimeError("injected fault in a grading hook")
 
-    monkeypatch.setattr(runner, "GradingPlugin", CrashingPlugin)
+    monkeypatch.setattr(plugin, "GradingPlugin", CrashingPlugin)
     with pytest.raises(runner.SuiteError, match="did not run"):
         grade(SOLUTIONS, ["gates"])
 
@@ -140,7 +140,7 @@ def test_the_grading_session_starts_the_worker_before_collection(monkeypatch):
             seen.append(self.submission._worker is not None)
             items.clear()  # grade nothing: only the start-up is under test
 
-    monkeypatch.setattr(runner, "GradingPlugin", Recorder)
+    monkeypatch.setattr(plugin, "GradingPlugin", Recorder)
     with pytest.raises(runner.SuiteError):  # no test ran, which run_suites refuses
         runner.run_suites(Path(SOLUTIONS), units=["gates"])
     assert seen == [True]

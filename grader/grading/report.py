@@ -57,7 +57,7 @@ def suite_digest() -> str:
     grader_dir = SUITES_DIR.parent
     files = sorted(SUITES_DIR.glob("*.py")) + sorted(SUITES_DIR.glob("*.ini"))
     deciding = (
-        "grading/scoring.py", "grading/runner.py", "sandbox/probes.py",
+        "grading/scoring.py", "grading/runner.py", "grading/plugin.py", "sandbox/probes.py",
         "submissions/notebooks.py", "submissions/sources.py",
     )  # fmt: skip
     files += [grader_dir / name for name in deciding]

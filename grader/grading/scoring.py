@@ -14,6 +14,10 @@ STATUSES = ("passed", "failed", "error", "timeout", "crashed", NOT_RUN)
 PUBLIC, HIDDEN = "public", "hidden"
 
 
+class SuiteError(RuntimeError):
+    """The hidden suites themselves are broken (a grader bug, not the student's)."""
+
+
 @dataclasses.dataclass
 class TestResult:
     """One test's outcome. `credit` is the fraction of its points earned (partial credit)."""
