@@ -144,3 +144,12 @@ def test_the_grading_session_starts_the_worker_before_collection(monkeypatch):
     with pytest.raises(runner.SuiteError):  # no test ran, which run_suites refuses
         runner.run_suites(Path(SOLUTIONS), units=["gates"])
     assert seen == [True]
+
+
+def test_only_the_named_units_suites_are_collected_and_never_the_current_folder(tmp_path):
+    files = runner.suite_files(["gates"])
+    assert {f.parent.name for f in files} == {"public", "hidden"}
+    assert all(f.name == "test_gates.py" for f in files)
+    assert runner.suite_files(None) == [runner.SUITES_DIR]
+    with pytest.raises(runner.SuiteError, match="no suite"):
+        runner.suite_files(["no_such_unit"])

@@ -95,12 +95,17 @@ def _start_worker_early(submission: Submission) -> None:
 
 
 def suite_files(units: list[str] | None) -> list[Path]:
-    """The suites' files to collect: all, or only the named units' (public and hidden)."""
+    """The suites' files to collect: all, or only the named units' (public and hidden).
+
+    Never an empty list: pytest given no path would collect the current directory."""
     if units is None:
         return [SUITES_DIR]
     names = [f"test_{unit}.py" for unit in units]
-    return [SUITES_DIR / side / name for name in names for side in (PUBLIC, HIDDEN)
-            if (SUITES_DIR / side / name).is_file()]  # fmt: skip
+    files = [SUITES_DIR / side / name for name in names for side in (PUBLIC, HIDDEN)
+             if (SUITES_DIR / side / name).is_file()]  # fmt: skip
+    if not files:
+        raise SuiteError(f"no suite for the unit(s) {', '.join(units) or '(none)'}")
+    return files
 
 
 # pytest's built-in plugins that grading has no use for: not importing them saves start-up
