@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import configuration, settings
 
+from grader.grading import plugin
 from grader.sandbox import process as sandbox
+
+# No example database: Hypothesis would otherwise write .hypothesis/ into the working directory.
+settings.register_profile("backprop-lab-tests", database=None)
+settings.load_profile("backprop-lab-tests")
 
 REPO = Path(__file__).resolve().parent.parent
 SOLUTIONS = REPO / "solutions"
@@ -42,7 +50,66 @@ def make_submission(tmp_path: Path):
     return make
 
 
+# ---- hygiene: nothing the tests do lands in the working directory or the user's home -----------
+# HOME and the XDG folders point to one temporary home for the whole session: set when pytest
+# starts (matplotlib reads MPLCONFIGDIR once, at its first use), removed when it ends. Subprocesses
+# (the `grade` console script, batch pools) inherit it.
+_HOME_VARIABLES = ("HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "MPLCONFIGDIR", "BACKPROP_LAB_DATA")
+_saved_environment: dict[str, str | None] = {}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    home = Path(tempfile.mkdtemp(prefix="backprop-lab-tests-home-"))
+    config.stash[_TEST_HOME] = home
+    folders = {
+        "HOME": home, "XDG_CONFIG_HOME": home / ".config", "XDG_CACHE_HOME": home / ".cache",
+        "MPLCONFIGDIR": home / ".config" / "matplotlib",
+        "BACKPROP_LAB_DATA": home / ".cache" / "backprop-lab",
+    }  # fmt: skip
+    for name in _HOME_VARIABLES:
+        _saved_environment[name] = os.environ.get(name)
+        folders[name].mkdir(parents=True, exist_ok=True)
+        os.environ[name] = str(folders[name])
+    configuration.set_hypothesis_home_dir(home / ".hypothesis")  # its caches, not ./.hypothesis
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for name, value in _saved_environment.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    home = config.stash.get(_TEST_HOME, None)
+    if home is not None:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+_TEST_HOME = pytest.StashKey[Path]()
+
+
 @pytest.fixture(autouse=True)
-def _signing_key_in_tmp(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
-    """`grade batch` signs reports; tests keep its key out of the user's home."""
+def _each_test_in_its_own_folder(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every test runs in its tmp_path (so `grade-report.yaml` and the like land there), and
+    `grade batch` signs with a key in the session's temporary folder, not ~/.config."""
+    monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("BACKPROP_LAB_KEY", str(tmp_path_factory.getbasetemp() / "signing.key"))
+
+
+# ---- `-m "not slow"` skips every test that grades with the suites -------------------------------
+@pytest.fixture(autouse=True)
+def _grading_needs_the_slow_marker(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """A test not marked `slow` that grades a submission with the suites (in this process)
+    fails, naming the marker it lacks: so the marker cannot silently go missing."""
+    if request.node.get_closest_marker("slow") is not None:
+        return
+
+    class Unmarked(plugin.GradingPlugin):
+        def __init__(self, *args, **kwargs) -> None:
+            raise AssertionError(
+                f"{request.node.nodeid} grades a submission with the suites: "
+                "mark it @pytest.mark.slow"
+            )
+
+    monkeypatch.setattr(plugin, "GradingPlugin", Unmarked)

@@ -83,6 +83,7 @@ def load(out: Path, student: str) -> dict:
     return yaml.safe_load((out / "reports" / f"{student}.yaml").read_text())
 
 
+@pytest.mark.slow
 def test_every_submission_gets_a_complete_report(graded_class):
     _, kinds, out = graded_class
     assert len(kinds) >= 20
@@ -94,6 +95,7 @@ def test_every_submission_gets_a_complete_report(graded_class):
         assert data["max_score"] == 10
 
 
+@pytest.mark.slow
 def test_scores_are_honest(graded_class):
     _, kinds, out = graded_class
     for student, kind in kinds.items():
@@ -105,6 +107,7 @@ def test_scores_are_honest(graded_class):
     assert load(out, "liar")["score"] == load(out, "partial0")["score"]
 
 
+@pytest.mark.slow
 def test_flooded_output_is_capped_in_the_report(graded_class):
     _, _, out = graded_class
     outputs = [t["output"] for u in load(out, "flood")["units"] for t in u["tests"]]
@@ -112,6 +115,7 @@ def test_flooded_output_is_capped_in_the_report(graded_class):
     assert max(len(text) for text in outputs) < 9000
 
 
+@pytest.mark.slow
 def test_unusable_submissions_say_why(graded_class):
     _, _, out = graded_class
     reasons = {s: load(out, s).get("reason", "") for s in ("empty", "escape", "unreadable")}
@@ -121,6 +125,7 @@ def test_unusable_submissions_say_why(graded_class):
     assert not (out.parent / "outside.py").exists()
 
 
+@pytest.mark.slow
 def test_faults_are_recorded_per_test(graded_class):
     _, _, out = graded_class
     statuses = {s: {t["status"] for u in load(out, s)["units"] for t in u["tests"]}
@@ -131,6 +136,7 @@ def test_faults_are_recorded_per_test(graded_class):
     assert any("SyntaxError" in p for p in load(out, "syntax")["problems"])
 
 
+@pytest.mark.slow
 def test_gradebook_summary_and_plots(graded_class):
     _, kinds, out = graded_class
     with open(out / "gradebook.csv") as stream:
@@ -149,6 +155,7 @@ def test_gradebook_summary_and_plots(graded_class):
         assert (out / plot).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.slow
 def test_gradescope_results(graded_class):
     _, kinds, out = graded_class
     results = json.loads((out / "gradescope" / "correct00" / "results.json").read_text())
@@ -157,6 +164,7 @@ def test_gradescope_results(graded_class):
     assert len(list((out / "gradescope").glob("*/results.json"))) == len(kinds)
 
 
+@pytest.mark.slow
 def test_rerun_skips_current_reports(graded_class, capsys):
     root, kinds, out = graded_class
     before = {p.name: p.stat().st_mtime_ns for p in (out / "reports").glob("*.yaml")}
@@ -165,6 +173,7 @@ def test_rerun_skips_current_reports(graded_class, capsys):
     assert before == {p.name: p.stat().st_mtime_ns for p in (out / "reports").glob("*.yaml")}
 
 
+@pytest.mark.slow
 def test_shards_merge_to_the_single_run_result(graded_class, tmp_path):
     root, _, out = graded_class
     shards = [tmp_path / f"shard{i}" for i in range(3)]
@@ -189,6 +198,7 @@ def test_shards_partition_the_class():
     assert sorted(entry for part in parts for entry in part) == entries
 
 
+@pytest.mark.slow
 def test_an_interrupted_batch_leaves_no_partial_file(tmp_path):
     make_class(tmp_path / "class")
     out = tmp_path / "out"

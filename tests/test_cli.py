@@ -58,6 +58,7 @@ def test_unusable_input_exits_2_with_a_one_line_reason(capsys, tmp_path, make, r
     assert reason in err and len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_grading_prints_a_table_and_writes_the_report(capsys, wrong_xor, tmp_path):
     report_path = tmp_path / "out" / "report.yaml"
     code, out, _ = run(capsys, str(wrong_xor), "--unit", "gates", "--report", str(report_path))
@@ -75,12 +76,14 @@ def test_grading_prints_a_table_and_writes_the_report(capsys, wrong_xor, tmp_pat
     assert len(data["submission"]["sha256"]) == 64
 
 
+@pytest.mark.slow
 def test_fail_under_turns_a_low_score_into_exit_1(capsys, wrong_xor, tmp_path):
     args = [str(wrong_xor), "--unit", "gates", "--report", str(tmp_path / "r.yaml"), "-q"]
     assert run(capsys, *args, "--fail-under", "9.9")[0] == cli.EXIT_BELOW
     assert run(capsys, *args, "--fail-under", "5")[0] == cli.EXIT_GRADED
 
 
+@pytest.mark.slow
 def test_student_mode_hides_hidden_messages_and_instructor_mode_shows_them(
     capsys, make_submission, tmp_path
 ):
@@ -98,6 +101,7 @@ def test_student_mode_hides_hidden_messages_and_instructor_mode_shows_them(
         assert all((t["message"] == "") == (mode == "student") for t in hidden_failed)
 
 
+@pytest.mark.slow
 def test_default_path_is_exercises_when_present(capsys, gates_only, tmp_path, monkeypatch):
     shutil.copytree(gates_only, tmp_path / "project" / "exercises")
     monkeypatch.chdir(tmp_path / "project")

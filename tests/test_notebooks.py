@@ -120,6 +120,7 @@ def test_one_notebook_with_every_unit_is_split_by_the_contract(reference_noteboo
     assert score_of(run.results) == pytest.approx(35)
 
 
+@pytest.mark.slow
 def test_single_files_and_mixes(reference_notebooks, tmp_path):
     single = tmp_path / "gates.py"
     shutil.copy(REPO / "solutions" / "gates.py", single)
@@ -133,6 +134,7 @@ def test_single_files_and_mixes(reference_notebooks, tmp_path):
     assert score_of(run.results) == pytest.approx(30)
 
 
+@pytest.mark.slow
 def test_a_cell_that_does_not_parse_is_named(reference_notebooks, tmp_path):
     notebook = nbformat.read(reference_notebooks / "gates.ipynb", as_version=4)
     notebook.cells.append(nbformat.v4.new_code_cell("def broken(:\n    pass"))
@@ -169,6 +171,7 @@ def test_grade_notebooks_writes_every_unit(tmp_path, capsys):
     assert sorted(p.stem for p in (tmp_path / "nb").glob("*.ipynb")) == sorted(UNITS)
 
 
+@pytest.mark.slow
 def test_batch_grades_notebooks_single_files_and_broken_notebooks(reference_notebooks, tmp_path):
     import csv
 

@@ -46,6 +46,7 @@ def test_key_is_created_private_and_must_be_long(tmp_path):
         signing.load_key(tmp_path / "missing")
 
 
+@pytest.mark.slow
 def test_batch_reports_are_signed_and_edits_are_caught(tmp_path, capsys):
     root = tmp_path / "class"
     for name in ("ann", "bob"):

@@ -83,10 +83,12 @@ def grade_entry(entry: Entry, out: Path, options: Options) -> Outcome:
     data = grade_to_report(entry, options, started_at, start)
     if options.key:
         data = signing.sign(data, options.key)
-    report.write_yaml(data, path)
+    report.write_yaml(data, path, durable=True)  # a rerun trusts what is on disk
     if options.gradescope:
         results = json.dumps(gradescope.results_json(data), indent=1).encode()
-        report.write_atomic(out / "gradescope" / entry.student / "results.json", results)
+        report.write_atomic(
+            out / "gradescope" / entry.student / "results.json", results, durable=True
+        )
     return Outcome(entry.student, data["status"], data["score"], skipped=False)
 
 

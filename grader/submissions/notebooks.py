@@ -16,8 +16,6 @@ import importlib
 import json
 from pathlib import Path
 
-import nbformat
-
 from grader.submissions import UnusableSubmission
 from grader.units import UNITS
 
@@ -44,6 +42,8 @@ class Definition:
 
 def read_cells(path: Path) -> list[Cell]:
     """The code cells of a notebook; UnusableSubmission if it is not a valid notebook."""
+    import nbformat  # here, not at the top: `grade` on .py files never pays for its import
+
     try:
         notebook = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, nbformat.reader.NotJSONError):
