@@ -36,15 +36,23 @@ def test_xor_is_built_from_the_gates(sub):
 
 @pytest.mark.points(1)
 def test_train_perceptron_cannot_learn_xor(sub):
-    _, _, converged = train_and_check(sub, "XOR", seed=0)
+    w, b, converged = train_and_check(sub, "XOR", seed=0)
     if converged:
         fail("train_perceptron on XOR must report converged=False: no line separates XOR")
+    expected = rosenblatt("XOR", 0.1, 100, seed=0)
+    if w.shape != (2,) or not (np.allclose(w, expected[0]) and np.isclose(b, expected[1])):
+        fail("train_perceptron on XOR must keep applying the rule for all its epochs")
 
 
 @pytest.mark.points(0.5)
 def test_train_perceptron_is_reproducible(sub):
     first = train_and_check(sub, "OR", seed=3)
     second = train_and_check(sub, "OR", seed=3)
+    if (
+        first[0].shape != (2,)
+        or {x: int(np.dot(x, first[0]) + first[1] > 0) for x in INPUTS} != TRUTH_TABLES["OR"]
+    ):
+        fail("train_perceptron on OR: the learned w, b do not reproduce the truth table")
     if not (np.array_equal(first[0], second[0]) and first[1] == second[1]):
         fail("train_perceptron with the same seed must give the same w and b")
 

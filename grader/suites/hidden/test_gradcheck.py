@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from grader.suites.checks import check_close, fail
+from grader.suites.checks import check_close, check_gradient, fail
 from grader.suites.public.test_gradcheck import SHAPES
 
 
@@ -14,7 +14,8 @@ from grader.suites.public.test_gradcheck import SHAPES
 def test_numerical_gradient_restores_x(sub, shape):
     x = np.random.default_rng(31).uniform(-2, 2, size=shape)
     remote_x = sub.put(x.copy())
-    sub.gradcheck.numerical_gradient(sub.probe("sine_and_cube"), remote_x)
+    got = sub.gradcheck.numerical_gradient(sub.probe("sine_and_cube"), remote_x)
+    check_gradient(got, np.cos(x) + x**2, f"numerical_gradient(f, x) for x of shape {shape}")
     after = np.asarray(sub.fetch(remote_x))
     if after.shape != x.shape or not np.array_equal(after, x):
         fail(

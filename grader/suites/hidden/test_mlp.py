@@ -8,6 +8,7 @@ import pytest
 from grader.sandbox.proxy import StudentError
 from grader.suites import closed_forms as cf
 from grader.suites.checks import (
+    as_array,
     check_close,
     check_dtype,
     check_gradient,
@@ -42,6 +43,9 @@ def raises_value_error(call, what: str) -> None:
 @pytest.mark.points(0.5)
 def test_init_weights_rejects_an_unknown_method(sub):
     rng = sub.probe("default_rng")(0)
+    known = as_array(sub.mlp.init_weights(3, 2, "he", rng), "init_weights(3, 2, 'he', rng)")
+    if known.shape != (3, 2) or not np.std(known) > 0:
+        fail("init_weights(3, 2, 'he', rng) must draw a (3, 2) matrix of random weights")
     raises_value_error(
         lambda: sub.mlp.init_weights(3, 2, "glorious", rng), "init_weights(3, 2, 'glorious', rng)"
     )
@@ -49,6 +53,7 @@ def test_init_weights_rejects_an_unknown_method(sub):
 
 @pytest.mark.points(0.5)
 def test_mlp_rejects_an_unknown_activation(sub):
+    fetch_params(sub.mlp.MLP(SIZES, activation="tanh", seed=0), SIZES)  # a known name works
     raises_value_error(
         lambda: sub.mlp.MLP(SIZES, activation="swoosh", seed=0),
         "MLP([4, 5, 3], activation='swoosh')",
@@ -57,8 +62,8 @@ def test_mlp_rejects_an_unknown_activation(sub):
 
 @pytest.mark.points(0.5)
 def test_mlp_seed_controls_the_weights(sub):
-    first = fetch_params(sub.mlp.MLP(SIZES, seed=6))["W1"]
-    if np.array_equal(first, fetch_params(sub.mlp.MLP(SIZES, seed=7))["W1"]):
+    first = fetch_params(sub.mlp.MLP(SIZES, seed=6), SIZES)["W1"]
+    if np.array_equal(first, fetch_params(sub.mlp.MLP(SIZES, seed=7), SIZES)["W1"]):
         fail("MLP with different seeds must start from different weights")
 
 

@@ -9,18 +9,33 @@ from grader.suites.checks import check_close, fail
 from grader.suites.public.test_optim import ADAM_GRADS, GRADS, OPTIMIZERS, PARAMS, check_adam
 
 
+def first_step(name, params, grads):
+    """What one update from zero state gives: SGD and Momentum -lr·g, Adam -lr·g / |g|."""
+    lr = OPTIMIZERS[name]["lr"]
+    if name == "Adam":
+        return params - lr * grads / (np.abs(grads) + 1e-8)
+    return params - lr * grads
+
+
 @pytest.mark.points(1)
 @pytest.mark.parametrize("name", list(OPTIMIZERS))
 def test_update_changes_params_in_place(sub, name):
     params = sub.put({key: value.copy() for key, value in PARAMS.items()})
     held = sub.ref_item(params, "W")  # what a layer holds: the array object itself
     getattr(sub.optim, name)(**OPTIMIZERS[name]).update(params, GRADS[0])
-    if np.allclose(sub.fetch(held), PARAMS["W"]):
+    after = np.asarray(sub.fetch(held), dtype=np.float64)
+    if np.allclose(after, PARAMS["W"]):
         fail(
             f"{name}.update must change each params[key] in place, inside the array that is "
             "already there, rather than binding params[key] to a new array: the network's layers "
             "hold those very arrays"
         )
+    check_close(
+        after,
+        first_step(name, PARAMS["W"], GRADS[0]["W"]),
+        f"{name}({OPTIMIZERS[name]}): the array params['W'] after one update",
+        rtol=1e-4,
+    )
 
 
 @pytest.mark.points(1)

@@ -27,9 +27,12 @@ def test_value_on_a_grid(sub, name):
 
 
 @pytest.mark.points(4)
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", [n for n in NAMES if n not in ("step", "sign")])
 def test_derivative(sub, name):
-    """f'(x) against the closed form (away from kinks); never only against the student's f."""
+    """f'(x) against the closed form (away from kinks); never only against the student's f.
+
+    step' and sign' are 0 everywhere: a do-nothing zero would pass, so the kink test checks them
+    next to step's and sign's values instead."""
     f, f_grad = functions(sub, name)
     x = random_points((3, 4), seed=1, avoid=cf.KINKS.get(name, []))
     check_gradient(

@@ -107,18 +107,19 @@ OPTIMIZERS = {
 @pytest.mark.points(1.5)
 @pytest.mark.parametrize("name", list(OPTIMIZERS))
 def test_descends_a_quadratic(sub, name):
-    """f(p) = p₁² + 10·p₂², gradient (2p₁, 20p₂); 100 steps must cut f to under 5%."""
-    scale = np.array([1.0, 10.0])
+    """f(p) = (p₁ - 1)² + 10·(p₂ + ½)², minimum at (1, -½) (not at 0, so shrinking p towards 0
+    does not pass); 100 steps from (3, -2) must cut f to under 5% of its start."""
+    scale, centre = np.array([1.0, 10.0]), np.array([1.0, -0.5])
     optimizer = getattr(sub.optim, name)(**OPTIMIZERS[name])
     params = sub.put({"p": np.array([3.0, -2.0])})
-    start = float(np.sum(scale * np.array([3.0, -2.0]) ** 2))
+    start = float(np.sum(scale * (np.array([3.0, -2.0]) - centre) ** 2))
     for _ in range(100):
         p = np.asarray(sub.fetch(params)["p"], dtype=np.float64)
-        optimizer.update(params, {"p": 2 * scale * p})
+        optimizer.update(params, {"p": 2 * scale * (p - centre)})
     p = np.asarray(sub.fetch(params)["p"], dtype=np.float64)
-    end = float(np.sum(scale * p**2))
+    end = float(np.sum(scale * (p - centre) ** 2))
     if not np.isfinite(end) or end > 0.05 * start:
         fail(
-            f"{name}({OPTIMIZERS[name]}) on f(p) = p₁² + 10p₂² must go downhill: f went from "
-            f"{start:g} to {end:.3g} in 100 steps"
+            f"{name}({OPTIMIZERS[name]}) on f(p) = (p₁ - 1)² + 10(p₂ + ½)² must go downhill: f "
+            f"went from {start:g} to {end:.3g} in 100 steps"
         )

@@ -35,6 +35,8 @@ def batches(sub, rng):
         isinstance(b, tuple | list) and len(b) == 2 for b in result
     ):
         fail("iterate_minibatches must yield pairs (xb, yb)")
+    if not result:
+        fail(f"iterate_minibatches over {N} samples yielded no minibatch at all")
     return [(as_array(xb, "xb"), as_array(yb, "yb")) for xb, yb in result]
 
 
@@ -76,7 +78,9 @@ def run_train(sub, epochs=4, batch_size=8, with_validation=False, seed=0):
 
 @pytest.mark.points(1)
 def test_train_history_has_one_entry_per_epoch(sub):
-    history, _, _ = run_train(sub, epochs=4)
+    history, _, optimizer = run_train(sub, epochs=4)
+    if optimizer.updates == 0:
+        fail("train must train: it never called optimizer.update")
     for key in ("loss", "train_acc"):
         if len(history.get(key, [])) != 4:
             fail(f"after 4 epochs history[{key!r}] must hold 4 numbers")
