@@ -33,13 +33,15 @@ def test_cross_entropy_adds_eps_inside_the_log(sub):
     y = np.array([[0.0, 0.5, 0.5], [1e-7, 0.5, 0.5 - 1e-7], [0.2, 0.3, 0.5]])
     labels = np.array([0, 0, 2])
     got = sub.losses.cross_entropy(y, labels)
-    check_no_warnings(sub, "cross_entropy with a label's probability 0")
+    warned = bool(sub.last_warnings)
     check_value_at(
         got,
         -np.mean(np.log(y[np.arange(3), labels] + EPS)),
         "cross_entropy with label probabilities 0, 1e-7 and 0.5",
-        "take log(y + EPS) with EPS = 1e-7, as the stub says",
+        "add EPS = 1e-7 to the probability inside the log, as the stub says",
     )
+    if warned:
+        check_no_warnings(sub, "cross_entropy with a label's probability 0")
 
 
 @pytest.mark.points(0.5)

@@ -127,4 +127,4 @@ def maxout_grad(x, W, b):
     return np.zeros((*np.shape(x)[:-1], np.shape(W)[2], np.shape(W)[1]))
 
 
-ACTIVATIONS = {name: (globals()[name], globals()[name + '_grad']) for name in ACTIVATIONS}
+ACTIVATIONS = {name: (globals()[name], globals()[name + "_grad"]) for name in ACTIVATIONS}
