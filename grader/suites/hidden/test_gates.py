@@ -86,8 +86,8 @@ def test_train_perceptron_follows_the_rule_from_zero(sub, name, epochs):
     if w.shape != (2,) or not (np.allclose(w, expected[0]) and np.isclose(b, expected[1])):
         fail(
             f"train_perceptron on {name} ({epochs} epochs) ended at other weights than the rule "
-            "gives: start from w = 0 and b = 0, visit the samples in the order "
-            "rng.permutation(len(X)) of one rng made from the seed, and update after every sample"
+            "gives: start from w = 0 and b = 0, visit the samples in the shuffled order one rng "
+            "made from the seed gives each epoch, and update after every sample"
         )
     if converged != expected[2]:
         fail(f"train_perceptron on {name} ({epochs} epochs) reported converged={converged}")
