@@ -40,6 +40,9 @@ def binary_cross_entropy_grad(p: ArrayLike, t: ArrayLike) -> np.ndarray:
 def cross_entropy(y: ArrayLike, t: ArrayLike) -> float:
     """-mean over the batch of log(y[n, label_n] + EPS); y holds probabilities (N, C).
 
+    EPS = 1e-7 (the book's value) inside the log: a label with probability 0 gives -log(EPS),
+    not inf.
+
     Hint: turn one-hot t into labels with argmax; pick y[np.arange(N), labels].
     """
     raise NotImplementedError("-mean(log(y[range(N), labels] + EPS))")
