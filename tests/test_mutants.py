@@ -7,7 +7,14 @@ import pytest
 
 from grader.course.check import Job, Outcome, check_mutants, grade_job, patch_jobs
 from grader.submissions.patches import apply_patch, load_patch
-from grader.suites.checks import CheckFailed, check_gradient, diagnose, value_cause
+from grader.suites import closed_forms as cf
+from grader.suites.checks import (
+    CheckFailed,
+    check_gradient,
+    check_loss_value,
+    diagnose,
+    value_cause,
+)
 from grader.units import UNIT_POINTS
 from tests.grading import (
     MUTANTS,
@@ -168,3 +175,39 @@ def test_feedback_names_the_real_cause(mutant, test, present, absent, tmp_path):
     assert messages, failures(run.results)
     for message in messages:
         assert present in message and absent not in message, message
+
+
+# ---------------------------------------------------------------- tolerances, on many draws
+
+
+def textbook_softmax_with_loss(logits, labels):
+    """The book's SoftmaxWithLoss, in numpy: log(y + 1e-7) forward, (y - onehot) / N backward."""
+    y = np.exp(logits - logits.max(axis=1, keepdims=True))
+    y /= y.sum(axis=1, keepdims=True)
+    rows = np.arange(len(labels))
+    loss = -np.sum(np.log(y[rows, labels] + 1e-7)) / len(labels)
+    dx = y.copy()
+    dx[rows, labels] -= 1
+    return loss, dx / len(labels)
+
+
+def test_the_textbook_loss_and_backward_pass_on_200_random_draws():
+    """The suites' loss interval and gradient tolerance accept the book's forms whatever the seed
+    (not only the suite's own draw), and still reject a summed loss or a larger offset."""
+    rng = np.random.default_rng(2024)
+    for _ in range(200):
+        n, classes = int(rng.integers(1, 9)), int(rng.integers(2, 11))
+        logits = rng.normal(size=(n, classes)) * rng.uniform(0.5, 8)
+        labels = rng.integers(0, classes, size=n)
+        loss, dx = textbook_softmax_with_loss(logits, labels)
+        exact = -np.mean(cf.log_softmax(logits)[np.arange(n), labels])
+        shifted = -np.mean(np.log(cf.softmax(logits)[np.arange(n), labels] + 1e-7))
+        check_loss_value(loss, exact, shifted, "textbook loss")
+        check_gradient(dx, (cf.softmax(logits) - cf.one_hot(labels, classes)) / n, "dx")
+        if n > 1 and exact > 1e-3:
+            with pytest.raises(CheckFailed, match="summed over the batch"):
+                check_loss_value(loss * n, exact, shifted, "summed", batch_size=n)
+        p = cf.softmax(logits)[np.arange(n), labels]
+        if np.mean(np.log(p + 1e-2) - np.log(p)) > 1e-3:
+            with pytest.raises(CheckFailed):
+                check_loss_value(-np.mean(np.log(p + 1e-2)), exact, shifted, "EPS = 1e-2")

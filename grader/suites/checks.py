@@ -141,7 +141,11 @@ def check_loss_value(
     low, high = min(exact, eps_shifted), max(exact, eps_shifted)
     slack = VALUE_RTOL * 10 * abs(high) + 1e-7
     if not low - slack <= number <= high + slack:
-        cause = value_cause(number, exact, batch_size) or hint
+        cause = (
+            value_cause(number, exact, batch_size)
+            or value_cause(number, eps_shifted, batch_size)
+            or hint
+        )
         extra = f" ({cause})" if cause else ""
         fail(f"{what} must be {exact:g}; got {number:g}{extra}")
 
