@@ -161,6 +161,10 @@ FEEDBACK = [  # (mutant, test id prefix, must contain, must not contain)
      "whole array", "np."),
     ("mlp/relu_on_output_scores", "mlp::test_mlp_gradient[relu]",
      "your backward matches your forward, but your forward is wrong", "params"),
+    ("mlp/relu_on_output_scores", "mlp::test_mlp_predict_and_loss",
+     "no activation after the last Affine", "params"),
+    ("layers/softmax_loss_backward_ignores_dout",
+     "layers::test_softmax_with_loss_backward_scales_by_dout", "ignores dout", "factor"),
     ("mlp/xavier_book_normal", "mlp::test_init_weights_statistics[xavier]",
      "the book's chapter-6 'Xavier'", "np."),
 ]  # fmt: skip
