@@ -103,7 +103,7 @@ def test_layers_use_the_params_arrays(sub):
 @pytest.mark.points(1)
 @pytest.mark.parametrize("kind", ["labels", "one-hot"])
 def test_mlp_accuracy(sub, kind):
-    model = sub.mlp.MLP(SIZES, seed=4)
+    model = sub.mlp.MLP(SIZES, seed=5)  # accuracy 4/6: an error rate (2/6) or 0 cannot pass
     predicted = np.argmax(forward(fetch_params(model, SIZES), X, "relu"), axis=1)
     t = T if kind == "labels" else cf.one_hot(T, 3)
     check_value_at(
