@@ -29,6 +29,9 @@ def _as_float(x: ArrayLike) -> np.ndarray:
 def step(x: ArrayLike) -> np.ndarray:
     """Step: 1 where x > 0, else 0 (the perceptron's activation).
 
+    step(0) = 0 in this course, as in the book's step_function (x > 0). The lecture notes' table
+    gives 0.5 at z = 0 (the Heaviside convention); we keep 0 so a perceptron fires only above 0.
+
     Hint: (x > 0) is a boolean array; .astype(x.dtype) turns it into numbers.
     """
     raise NotImplementedError("1 where x > 0, else 0")

@@ -48,6 +48,8 @@ def OR(x1: float, x2: float) -> int:
 def XOR(x1: float, x2: float) -> int:
     """XOR as two layers: XOR(x1, x2) = AND(NAND(x1, x2), OR(x1, x2)).
 
+    Build it from your own NAND, OR and AND (the grader checks that XOR calls your gates).
+
     Hint: the first layer is NAND and OR side by side; the second layer ANDs their outputs.
     """
     raise NotImplementedError("combine NAND, OR and AND")
@@ -58,8 +60,9 @@ def train_perceptron(
 ) -> tuple[np.ndarray, float, bool]:
     """Rosenblatt's learning rule; returns (w, b, converged).
 
-    Start from w = 0 (float64, one weight per column of X), b = 0. Each epoch visit the samples
-    in the order rng.permutation(len(X)) with rng = np.random.default_rng(seed); for each,
+    Start from w = 0 (float64, one weight per column of X) and b = 0, not from random weights.
+    Each epoch visit the samples in the order rng.permutation(len(X)) with
+    rng = np.random.default_rng(seed); for each,
         error = t - perceptron(x, w, b);   w += lr·error·x;   b += lr·error.
     Return (w, float(b), True) as soon as an epoch makes no mistake; after `epochs` epochs
     return (w, float(b), False). On XOR it never converges: no line separates XOR.

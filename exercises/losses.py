@@ -40,6 +40,9 @@ def binary_cross_entropy_grad(p: ArrayLike, t: ArrayLike) -> np.ndarray:
 def cross_entropy(y: ArrayLike, t: ArrayLike) -> float:
     """-mean over the batch of log(y[n, label_n] + EPS); y holds probabilities (N, C).
 
+    EPS = 1e-7 (the book's value) inside the log: a label with probability 0 gives -log(EPS),
+    not inf.
+
     Hint: turn one-hot t into labels (the index of the 1); pick each row's probability of
     its label with integer-array indexing.
     """

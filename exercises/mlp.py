@@ -19,7 +19,8 @@ INIT_METHODS = ("xavier", "he", "normal")
 def init_weights(fan_in: int, fan_out: int, method: str, rng: np.random.Generator) -> np.ndarray:
     """A (fan_in, fan_out) weight matrix drawn from rng.
 
-    "xavier": uniform in ±√(6 / (fan_in + fan_out)) (suits sigmoid and tanh);
+    "xavier": uniform in ±√(6 / (fan_in + fan_out)) (Glorot & Bengio 2010; suits sigmoid and
+    tanh; the book's chapter-6 "Xavier", normal with std √(1 / fan_in), is not this one);
     "he": normal with std √(2 / fan_in) (suits ReLU, which zeroes half its inputs);
     "normal": normal with std 0.01. Any other method: raise ValueError naming these three.
     Hint: the Generator's uniform and normal methods draw arrays of a given size.

@@ -1,6 +1,9 @@
 """`grade check`: the course is sound — reference full marks, stubs nothing, every known
 mistake caught, every correct variant kept, no flaky test, stubs and reference agree.
 
+A mutant that does not import is not caught (it tests nothing); a patch file without its
+`# target:` line is a FAIL line of its own, never a crash.
+
 Every grading runs in a process pool (`-j`), each in its own sandboxed worker; a mutant or a
 variant is graded on its own unit only.
 """
@@ -27,6 +30,8 @@ from grader.submissions.patches import Patch, apply_patch, load_patch
 from grader.units import UNIT_POINTS
 
 REFERENCE_RUNS = 3
+# A do-nothing mutant (tests/mutants/<unit>/do_nothing*.py) earns at most this in its unit.
+DO_NOTHING_MAX_POINTS = 2.0
 
 
 @dataclasses.dataclass
@@ -66,10 +71,14 @@ class CheckResult:
 def grade_job(job: Job, blas_threads: int) -> Outcome:
     """Run one job (in a pool process)."""
     try:
+        patch = load_patch(job.patch) if job.patch is not None else None
+    except (OSError, ValueError) as exc:
+        return Outcome(job, [], f"malformed patch: {exc}")
+    try:
         with tempfile.TemporaryDirectory(prefix="grade-check-") as scratch:
             folder = job.base
-            if job.patch is not None:
-                folder = apply_patch(load_patch(job.patch), job.base, Path(scratch) / "submission")
+            if patch is not None:
+                folder = apply_patch(patch, job.base, Path(scratch) / "submission")
             limits = Limits(blas_threads=blas_threads)
             run = run_suites(folder, units=job.units, limits=limits, order_seed=job.order_seed)
     except Exception as exc:  # a broken patch or suite: reported, never fatal to the check
@@ -121,17 +130,44 @@ def check_stubs(outcome: Outcome) -> CheckResult:
     return CheckResult("stubs", passed, summary, details, {"score": outcome.score()})
 
 
+def import_failure(outcome: Outcome, unit: str) -> str:
+    """The import error every test of `unit` failed with, or "" if the unit imported."""
+    tests = [t for t in outcome.tests if t[1] == unit]
+    if tests and all(t[2] != "passed" and "importing " in t[5] for t in tests):
+        return tests[0][5]
+    return ""
+
+
+def mutant_problem(outcome: Outcome) -> str:
+    """Why a mutant is not a caught mutant ("" when it is): not caught, does not import,
+    a malformed patch, or a do-nothing member that earns more than DO_NOTHING_MAX_POINTS."""
+    unit = outcome.job.units[0] if outcome.job.units else "?"
+    label = outcome.job.label
+    if outcome.error:
+        return f"not caught: {label}: {outcome.error}"
+    failure = import_failure(outcome, unit)
+    if failure:
+        return f"not caught: {label}: it does not import, so it tests nothing ({failure[:160]})"
+    score = outcome.score(unit)
+    if score >= UNIT_POINTS.get(unit, 0) - 1e-9:
+        return f"not caught: {label}"
+    if outcome.job.patch is not None and outcome.job.patch.stem.startswith("do_nothing"):
+        if score > DO_NOTHING_MAX_POINTS + 1e-9:
+            return f"do-nothing earns {score:g} > {DO_NOTHING_MAX_POINTS:g} points: {label}"
+    return ""
+
+
 def check_mutants(outcomes: list[Outcome]) -> CheckResult:
-    """Every mutant loses points in its unit; the kill rate per unit."""
+    """Every mutant imports and loses points in its unit (a do-nothing one nearly all of them)."""
     per_unit: dict[str, list[int]] = {unit: [0, 0] for unit in UNIT_POINTS}
     survivors = []
     for outcome in outcomes:
         unit = outcome.job.units[0] if outcome.job.units else "?"
-        killed = not outcome.error and outcome.score(unit) < UNIT_POINTS.get(unit, 0) - 1e-9
+        problem = mutant_problem(outcome)
         per_unit.setdefault(unit, [0, 0])[1] += 1
-        per_unit[unit][0] += killed
-        if not killed:
-            survivors.append(f"not caught: {outcome.job.label} {outcome.error}".rstrip())
+        per_unit[unit][0] += not problem
+        if problem:
+            survivors.append(problem)
     caught = sum(k for k, _ in per_unit.values())
     rates = ", ".join(f"{unit} {k}/{n}" for unit, (k, n) in per_unit.items() if n)
     missing = [unit for unit, (_, n) in per_unit.items() if n == 0]
@@ -194,15 +230,12 @@ def patch_jobs(folder: Path, base: Path, kind: str) -> list[Job]:
     """One job per patch file in folder/<unit>/*.py, graded on its unit only."""
     jobs = []
     for path in sorted(folder.glob("*/*.py")):
-        patch: Patch = load_patch(path)
-        jobs.append(
-            Job(
-                f"{kind} {path.parent.name}/{patch.name} ({patch.description})",
-                base,
-                path,
-                [path.parent.name],
-            )
-        )
+        try:
+            patch: Patch = load_patch(path)
+            label = f"{kind} {path.parent.name}/{patch.name} ({patch.description})"
+        except (OSError, ValueError):
+            label = f"{kind} {path.parent.name}/{path.stem}"  # grade_job reports what is wrong
+        jobs.append(Job(label, base, path, [path.parent.name]))
     return jobs
 
 

@@ -2,6 +2,9 @@
 
 Every derivative here is computed in the grader, in float64, from values the student's own
 forward function returns; h = 1e-6 (see grader.suites.checks for why that is accurate to ~1e-9).
+They never decide a grade alone: a suite compares a student's derivative with the contract's
+(a closed form) and uses these only to say whether it is at least consistent with the student's
+own forward.
 """
 
 from __future__ import annotations
@@ -43,7 +46,10 @@ def jacobian(f: Callable, x: np.ndarray, what: str) -> np.ndarray:
 def check_no_warnings(sub: Any, what: str) -> None:
     """The last call must not have raised a RuntimeWarning (overflow, invalid value, 0-division)."""
     if sub.last_warnings:
-        fail(f"{what} warned: {sub.last_warnings[0]} — rewrite it so no intermediate overflows")
+        fail(
+            f"{what} warned: {sub.last_warnings[0]} — an intermediate overflowed, divided by zero "
+            "or took the log of 0; rewrite it so none does"
+        )
 
 
 def random_points(shape: tuple[int, ...], seed: int, avoid: list[float], scale: float = 3.0):

@@ -23,7 +23,6 @@ def as_bit(value: object, what: str) -> int:
     if isinstance(value, (bool, int, float, np.number)) and float(value) in (0.0, 1.0):
         return int(value)
     fail(f"{what} must return 0 or 1; got {value!r}")
-    raise AssertionError  # unreachable
 
 
 def check_truth_table(gate: object, name: str) -> None:
@@ -52,8 +51,8 @@ def test_single_layer_gate(sub, name):
     check_truth_table(getattr(sub.gates, name), name)
 
 
-@pytest.mark.points(1.5)
-def test_xor_from_two_layers(sub):
+@pytest.mark.points(1)
+def test_xor_truth_table(sub):
     check_truth_table(sub.gates.XOR, "XOR")
 
 
@@ -67,7 +66,7 @@ def train_and_check(sub, name: str, seed: int) -> tuple[np.ndarray, float, bool]
     return np.asarray(w, dtype=float), float(b), bool(converged)
 
 
-@pytest.mark.points(2.5)
+@pytest.mark.points(1.5)
 @pytest.mark.parametrize("name", ["AND", "NAND", "OR"])
 def test_train_perceptron_learns_linear_gates(sub, name):
     w, b, converged = train_and_check(sub, name, seed=0)
@@ -78,10 +77,3 @@ def test_train_perceptron_learns_linear_gates(sub, name):
         fail(f"train_perceptron on {name}: the learned w, b do not reproduce the truth table")
     if not converged:
         fail(f"train_perceptron on {name} must report converged=True once an epoch has no mistakes")
-
-
-@pytest.mark.points(1)
-def test_train_perceptron_cannot_learn_xor(sub):
-    _, _, converged = train_and_check(sub, "XOR", seed=0)
-    if converged:
-        fail("train_perceptron on XOR must report converged=False: no line separates XOR")

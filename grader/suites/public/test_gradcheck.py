@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from grader.suites.checks import check_close, check_gradient, check_value_at, fail
+from grader.suites.checks import check_gradient, check_value_at
 
 EXACT = {
     "sum_of_squares": lambda x: 2 * x,
@@ -29,53 +29,23 @@ def test_numerical_gradient_of_known_functions(sub, probe, shape):
     check_gradient(got, EXACT[probe](x), what)  # h = 1e-4: O(h²) ≈ 1e-8, far below the 1e-6 bound
 
 
-@pytest.mark.points(1)
-@pytest.mark.parametrize("shape", SHAPES, ids=["1-D", "2-D", "3-D"])
-def test_numerical_gradient_restores_x(sub, shape):
-    x = np.random.default_rng(31).uniform(-2, 2, size=shape)
-    remote_x = sub.put(x.copy())
-    sub.gradcheck.numerical_gradient(sub.probe("sine_and_cube"), remote_x)
-    after = np.asarray(sub.fetch(remote_x))
-    if after.shape != x.shape or not np.array_equal(after, x):
-        fail(
-            "numerical_gradient must leave x exactly as it found it: restore each x[i] "
-            "to its saved original value (x[i] + h - h is not always x[i])"
-        )
-
-
-@pytest.mark.points(0.5)
-def test_numerical_gradient_uses_central_differences_with_h(sub):
-    x, h = np.array([0.3, -1.2, 2.0]), 1e-2
-    got = sub.gradcheck.numerical_gradient(sub.probe("sine_and_cube"), x, h=h)
-
-    def f(v):
-        return np.sin(v) + v**3 / 3
-
-    central = (f(x + h) - f(x - h)) / (2 * h)  # what (f(x+h) - f(x-h)) / 2h gives for this h
-    check_close(
-        got,
-        central,
-        "numerical_gradient(f, x, h=1e-2)",
-        hint="use (f(x + h) - f(x - h)) / 2h with the h you are given",
-    )
-
-
-RELATIVE_ERROR_CASES = [
-    ([1.0, 2.0], [1.0, 2.0], 0.0),
-    ([1.0, 2.0], [1.0, 3.0], 0.2),
-    ([0.0, 0.0], [0.0, 0.0], 0.0),
-    ([1e-10], [0.0], 0.01),
-    ([[1.0, -1.0], [4.0, 2.0]], [[1.0, 1.0], [4.0, 2.0]], 1.0),
+RELATIVE_ERROR_CASES = [  # grouped so that no group holds only zeros: "return 0" earns nothing
+    [([1.0, 2.0], [1.0, 2.0], 0.0), ([1.0, 2.0], [1.0, 3.0], 0.2)],
+    [([0.0, 0.0], [0.0, 0.0], 0.0), ([1e-10], [0.0], 0.01)],
+    [([[1.0, -1.0], [4.0, 2.0]], [[1.0, 1.0], [4.0, 2.0]], 1.0)],
 ]
 
 
 @pytest.mark.points(1)
-@pytest.mark.parametrize(("a", "b", "expected"), RELATIVE_ERROR_CASES)
-def test_relative_error(sub, a, b, expected):
-    got = sub.gradcheck.relative_error(np.array(a), np.array(b))
-    check_value_at(
-        got,
-        expected,
-        f"relative_error({a}, {b})",
-        "max over elements of |a - b| / max(1e-8, |a| + |b|)",
-    )
+@pytest.mark.parametrize(
+    "cases", RELATIVE_ERROR_CASES, ids=["equal-and-near", "zeros-and-tiny", "2-D"]
+)
+def test_relative_error(sub, cases):
+    for a, b, expected in cases:
+        got = sub.gradcheck.relative_error(np.array(a), np.array(b))
+        check_value_at(
+            got,
+            expected,
+            f"relative_error({a}, {b})",
+            "max over elements of |a - b| / max(1e-8, |a| + |b|)",
+        )

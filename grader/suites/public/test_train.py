@@ -9,7 +9,6 @@ student edition scores the same test on its validation split, as a local estimat
 
 from __future__ import annotations
 
-import math
 import os
 import time
 from pathlib import Path
@@ -47,6 +46,8 @@ def batches(sub, rng):
         isinstance(b, tuple | list) and len(b) == 2 for b in result
     ):
         fail("iterate_minibatches must yield pairs (xb, yb)")
+    if not result:
+        fail(f"iterate_minibatches over {N} samples yielded no minibatch at all")
     return [(as_array(xb, "xb"), as_array(yb, "yb")) for xb, yb in result]
 
 
@@ -61,23 +62,6 @@ def test_minibatches_cover_every_sample_once(sub):
     for xb, yb in got:
         if not np.array_equal(xb, X[yb]):
             fail("each xb must hold the rows of X that belong to the labels in yb")
-
-
-@pytest.mark.points(1.5)
-def test_minibatches_are_shuffled_by_the_rng(sub):
-    def order(rng):
-        return np.concatenate([yb for _, yb in batches(sub, rng)]).tolist()
-
-    first = order(0)
-    if first == list(range(N)):
-        fail("iterate_minibatches must shuffle the samples before cutting them into batches")
-    if order(0) != first:
-        fail("iterate_minibatches with the same seed must give the same order")
-    if order(1) == first:
-        fail("iterate_minibatches with a different seed must give a different order")
-    generator_order = order(sub.probe("default_rng")(0))
-    if sorted(generator_order) != list(range(N)):
-        fail("iterate_minibatches must also accept a numpy Generator as rng")
 
 
 def blobs(seed: int, n: int = 60):
@@ -103,9 +87,11 @@ def run_train(sub, epochs=4, batch_size=8, with_validation=False, seed=0):
     return history, model, optimizer
 
 
-@pytest.mark.points(1.5)
+@pytest.mark.points(1)
 def test_train_history_has_one_entry_per_epoch(sub):
-    history, _, _ = run_train(sub, epochs=4)
+    history, _, optimizer = run_train(sub, epochs=4)
+    if optimizer.updates == 0:
+        fail("train must train: it never called optimizer.update")
     for key in ("loss", "train_acc"):
         if len(history.get(key, [])) != 4:
             fail(f"after 4 epochs history[{key!r}] must hold 4 numbers")
@@ -116,29 +102,36 @@ def test_train_history_has_one_entry_per_epoch(sub):
         fail("with X_val, y_val history['val_acc'] must hold one accuracy per epoch")
 
 
-@pytest.mark.points(1.5)
-def test_train_updates_once_per_minibatch(sub):
-    _, _, optimizer = run_train(sub, epochs=3, batch_size=8)
-    expected = 3 * math.ceil(60 / 8)
-    if optimizer.updates != expected:
-        fail(
-            f"3 epochs over 60 samples in batches of 8 must call optimizer.update {expected} "
-            f"times (once per minibatch); it was called {optimizer.updates} times"
-        )
+def linear_accuracy(params, x, t) -> float:
+    """Accuracy of the probe model's logits x W + b, computed in the grader from its params."""
+    W, b = np.asarray(params["W"], np.float64), np.asarray(params["b"], np.float64)
+    return float(np.mean(np.argmax(x @ W + b, axis=1) == t))
 
 
-@pytest.mark.points(2)
+def history_numbers(history, key, what):
+    values = history.get(key)
+    if not isinstance(values, list):
+        fail(f"history[{key!r}] must be a list of numbers, one per epoch")
+    return [float(as_array(v, f"history[{key!r}] ({what})")) for v in values]
+
+
+@pytest.mark.points(1)
 def test_train_learns_and_measures(sub):
+    """The loss must fall, and the accuracies the history claims are recomputed by the grader."""
     history, model, _ = run_train(sub, epochs=5, with_validation=True)
-    loss = [float(v) for v in history["loss"]]
-    if not loss[-1] < loss[0]:
-        fail(f"on easy data the epoch loss must go down; it went {loss[0]:.3g} → {loss[-1]:.3g}")
+    loss = history_numbers(history, "loss", "epoch loss")
+    if len(loss) != 5 or not loss[-1] < loss[0]:
+        fail("on easy data the epoch loss must go down over 5 epochs")
+    params = sub.fetch(sub.ref(model, "params"))
     x, t = blobs(1)
-    final = float(np.mean(np.argmax(as_array(model.predict(x), "predict"), axis=1) == t))
-    if not np.isclose(float(history["train_acc"][-1]), final):
-        fail("history['train_acc'] must be the accuracy on the training data after each epoch")
-    if not 0.9 <= float(history["val_acc"][-1]) <= 1.0:
-        fail("history['val_acc'] must be the accuracy on X_val, y_val after each epoch")
+    x_val, t_val = blobs(2, n=30)
+    for key, data, name in (
+        ("train_acc", (x, t), "X, y"),
+        ("val_acc", (x_val, t_val), "X_val, y_val"),
+    ):
+        claimed = history_numbers(history, key, "accuracy")
+        if not claimed or not np.isclose(claimed[-1], linear_accuracy(params, *data)):
+            fail(f"history[{key!r}] must be the model's accuracy on {name} after each epoch")
 
 
 @pytest.fixture(scope="module")

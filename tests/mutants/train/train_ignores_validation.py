@@ -5,5 +5,6 @@ _original_train = train
 
 
 def train(model, X, y, *, epochs, batch_size, optimizer, X_val=None, y_val=None, seed=None):
-    return _original_train(model, X, y, epochs=epochs, batch_size=batch_size,
-                           optimizer=optimizer, seed=seed)
+    return _original_train(
+        model, X, y, epochs=epochs, batch_size=batch_size, optimizer=optimizer, seed=seed
+    )

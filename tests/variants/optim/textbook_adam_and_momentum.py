@@ -1,31 +1,42 @@
-"""The textbook Adam (lr_t folds in the bias correction) and Momentum."""
+"""The textbook's Adam (common/optimizer.py's form: the bias corrections folded into lr_t, a fixed
+1e-7 added to √v; `eps` is accepted for the course's signature and unused) and its Momentum."""
 # target: optim
 
 
 class Momentum:
     def __init__(self, lr=0.01, momentum=0.9):
-        self.lr, self.momentum, self.v = lr, momentum, None
+        self.lr = lr
+        self.momentum = momentum
+        self.v = None
 
     def update(self, params, grads):
         if self.v is None:
-            self.v = {key: np.zeros_like(val) for key, val in params.items()}
-        for key in params:
+            self.v = {}
+            for key, val in params.items():
+                self.v[key] = np.zeros_like(val)
+        for key in params.keys():
             self.v[key] = self.momentum * self.v[key] - self.lr * grads[key]
             params[key] += self.v[key]
 
 
 class Adam:
     def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
-        self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
-        self.iter, self.m, self.v = 0, None, None
+        self.lr = lr
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.iter = 0
+        self.m = None
+        self.v = None
 
     def update(self, params, grads):
         if self.m is None:
-            self.m = {key: np.zeros_like(val) for key, val in params.items()}
-            self.v = {key: np.zeros_like(val) for key, val in params.items()}
+            self.m, self.v = {}, {}
+            for key, val in params.items():
+                self.m[key] = np.zeros_like(val)
+                self.v[key] = np.zeros_like(val)
         self.iter += 1
         lr_t = self.lr * np.sqrt(1.0 - self.beta2**self.iter) / (1.0 - self.beta1**self.iter)
-        for key in params:
+        for key in params.keys():
             self.m[key] += (1 - self.beta1) * (grads[key] - self.m[key])
             self.v[key] += (1 - self.beta2) * (grads[key] ** 2 - self.v[key])
-            params[key] -= lr_t * self.m[key] / (np.sqrt(self.v[key]) + self.eps)
+            params[key] -= lr_t * self.m[key] / (np.sqrt(self.v[key]) + 1e-7)
