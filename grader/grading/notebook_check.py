@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
 import shutil
 import tempfile
 from pathlib import Path
@@ -28,11 +28,15 @@ def check(unit: str, notebook: str | Path | None = None) -> float:
     """
     path = Path(notebook or f"{unit}.ipynb")
     cells = read_cells(path)
-    package = importlib.import_module(_imported_package(cells))
+    package = _imported_package(cells)
+    spec = importlib.util.find_spec(package)  # located, never imported: it is student code
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"no `{package}` package to take the other units from")
+    package_dir = Path(next(iter(spec.submodule_search_locations)))
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch) / "submission"
         folder.mkdir()
-        for module in Path(package.__file__).parent.glob("*.py"):
+        for module in package_dir.glob("*.py"):
             shutil.copy(module, folder / module.name)
         (folder / f"{unit}.py").write_text(module_source(cells))
         run = run_suites(folder, units=[unit])
