@@ -169,6 +169,10 @@ def _main(argv: list[str]) -> int:
     except SuiteError as exc:
         print(f"grade: the grader's own suites failed; please report this.\n{exc}", file=sys.stderr)
         return EXIT_GRADER_BUG
+    unimportable = {
+        unit: problem for problem in reversed(run.problems) for unit in graded
+        if problem.startswith(f"importing {unit}.py") or f": importing {unit}.py" in problem[:60]
+    }  # fmt: skip
     run.problems = syntax_errors(modules) + [
         p for p in run.problems if not p.startswith("SyntaxError: importing ")
     ]
@@ -181,7 +185,7 @@ def _main(argv: list[str]) -> int:
     code = EXIT_GRADED
     if args.fail_under is not None and data["score"] < args.fail_under:
         code = EXIT_BELOW
-    text = summary(run, path, args, data["duration_s"], missing)
+    text = summary(run, path, args, data["duration_s"], missing, unimportable)
     plots = write_plots(path, run, args, limits)
     if plots and not args.quiet:
         text += f"Plots: {plots[0].parent}/ ({', '.join(p.name for p in plots)})\n"
@@ -251,7 +255,12 @@ def write_plots(path: Path, run: RunResult, args, limits: Limits) -> list[Path]:
 
 
 def summary(
-    run: RunResult, path: Path, args: argparse.Namespace, seconds: float, missing: list[str]
+    run: RunResult,
+    path: Path,
+    args: argparse.Namespace,
+    seconds: float,
+    missing: list[str],
+    unimportable: dict[str, str],
 ) -> str:
     """The table per unit, what was not submitted, what to fix, and the total."""
     units = group_by_unit(run.results)
@@ -272,7 +281,9 @@ def summary(
         out.append("Your code could not be read or imported:")
         out += ["  " + line for problem in run.problems for line in problem.splitlines()]
         out.append("")
-    problems = [line for unit in units for line in unit_problems(unit, args.mode)]
+    problems = [
+        line for unit in units for line in unit_problems(unit, args.mode, unimportable)
+    ]  # fmt: skip
     if problems:
         out.append("What to look at:")
         out += [f"  {line}" for line in problems[:MAX_PROBLEMS_SHOWN]]
@@ -283,13 +294,13 @@ def summary(
     return "\n".join(out) + "\n"
 
 
-def unit_problems(unit, mode: str) -> list[str]:
+def unit_problems(unit, mode: str, unimportable: dict[str, str] | None = None) -> list[str]:
     """One line per failing test, or one line for a unit not started yet or not importable."""
     failing = [t for t in unit.tests if t.status != "passed"]
     if failing and all("NotImplementedError" in t.message for t in unit.tests):
         return [f"{unit.name}: not started yet (every test hit a NotImplementedError stub)"]
-    if failing and all(f"importing {unit.name}.py" in t.message for t in failing):
-        return [f"{unit.name}: no test could run: {failing[0].message.splitlines()[0]}"]
+    if failing and unit.name in (unimportable or {}):
+        return [f"{unit.name}: no test could run: {unimportable[unit.name].splitlines()[0]}"]
     lines = []
     for test in failing:
         if mode == report.STUDENT and test.visibility == HIDDEN:

@@ -95,7 +95,7 @@ def student_curve(sub: Submission, name: str, expected) -> Curve:
         curve = Curve(values=values, wrong=mismatch(values, right), warnings=warned)
         at_extremes, warned_extremes, _ = _call(sub, name, EXTREMES)
         if at_extremes is not None:
-            curve.warnings += [w for w in warned_extremes if w not in curve.warnings]
+            curve.warnings += [f"at x = ±1e4, ±1e3: {w}" for w in warned_extremes]
             right = expected(EXTREMES)
             bad = mismatch(at_extremes, right)
             curve.extremes_wrong = [
