@@ -188,7 +188,12 @@ def test_a_notebook_named_after_a_unit_grades_that_unit_only(tmp_path):
 
 
 def _failing_activation() -> list[Result]:
-    return [Result(id="activations::x", unit="activations", max_points=1, status="failed")]
+    """A failing grid test for every activation (what the stubs get)."""
+    return [
+        Result(id=f"activations::test_value_on_a_grid[{name}]", unit="activations",
+               max_points=1, status="error", message="NotImplementedError")
+        for name in activation_plots.cf.ACTIVATIONS
+    ]  # fmt: skip
 
 
 def test_no_plots_for_untouched_stubs(tmp_path):
