@@ -6,6 +6,7 @@ import argparse
 import ast
 import importlib
 import os
+import re
 import sys
 import time
 import traceback
@@ -27,6 +28,7 @@ from grader.units import UNIT_POINTS, UNITS
 
 EXIT_GRADED, EXIT_BELOW, EXIT_UNUSABLE, EXIT_GRADER_BUG = 0, 1, 2, 3
 MAX_PROBLEMS_SHOWN = 12
+STUB_FRAME = re.compile(r", in ([\w.]+)\)$")  # "... (activations.py, line 34, in step)"
 
 #: `grade NAME ...` -> (module:function taking argv and returning an exit status, one help line).
 #: Add a subcommand here: DESCRIPTION lists it. Names never look like paths (`grade notebooks`
@@ -301,14 +303,23 @@ def unit_problems(unit, mode: str, unimportable: dict[str, str] | None = None) -
         return [f"{unit.name}: not started yet (every test hit a NotImplementedError stub)"]
     if failing and unit.name in (unimportable or {}):
         return [f"{unit.name}: no test could run: {unimportable[unit.name].splitlines()[0]}"]
+    stubbed = [t for t in failing if "raised NotImplementedError" in t.message]
     lines = []
     for test in failing:
+        if test in stubbed:
+            continue
         if mode == report.STUDENT and test.visibility == HIDDEN:
             lines.append(f"{test.id}: {test.status} (hidden test)")
         else:
             lines.append(
                 f"{test.id}: {test.status}: {test.message.splitlines()[0] if test.message else ''}"
             )
+    if stubbed:  # after the real mistakes: one line for what is simply not written yet
+        names = [m.group(1) for t in stubbed for m in [STUB_FRAME.search(t.message)] if m]
+        lines.append(
+            f"{unit.name}: {len(stubbed)} more tests reach functions not written yet "
+            f"(NotImplementedError): {', '.join(dict.fromkeys(names)) or 'see the report'}"
+        )
     return lines
 
 
