@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -10,6 +11,8 @@ from pathlib import Path
 from grader.grading.runner import run_suites
 from grader.grading.scoring import HIDDEN
 from grader.submissions.notebooks import COURSE_PACKAGES, Cell, module_source, read_cells
+
+STUB_FRAME = re.compile(r", in ([\w.]+)\)$")  # "... (activations.py, line 34, in step)"
 
 
 def _imported_package(cells: list[Cell]) -> str:
@@ -43,9 +46,15 @@ def check(unit: str, notebook: str | Path | None = None) -> float:
     score = sum(r.points for r in run.results)
     maximum = sum(r.max_points for r in run.results)
     failed = [r for r in run.results if r.status != "passed"]
+    stubbed = [r for r in failed if "raised NotImplementedError" in r.message]
     for result in failed:
-        message = "" if result.visibility == HIDDEN else f": {result.message}"
-        print(f"FAIL  {result.id.split('::', 1)[1]}{message}")
+        if result not in stubbed:
+            message = "" if result.visibility == HIDDEN else f": {result.message}"
+            print(f"FAIL  {result.id.split('::', 1)[1]}{message}")
+    if stubbed:
+        names = [m.group(1) for r in stubbed for m in [STUB_FRAME.search(r.message)] if m]
+        print(f"TODO  {len(stubbed)} tests reach functions not written yet: "
+              f"{', '.join(dict.fromkeys(names))}")  # fmt: skip
     passed = len(run.results) - len(failed)
     print(f"{unit}: {score:.1f}/{maximum:g} points, {passed} of {len(run.results)} tests passed")
     return score
