@@ -243,9 +243,9 @@ def write_plots(path: Path, run: RunResult, args, limits: Limits) -> list[Path]:
     from grader.grading import activation_plots, learning_curve
 
     out_dir = args.report.with_name(args.report.stem + "-plots")
-    activation_plots.clean(out_dir)
     plots: list[Path] = []
     try:
+        activation_plots.clean(out_dir)
         plots += activation_plots.write_plots(path, run.results, out_dir, run.isolation, limits)
     except Exception as exc:  # the grade is already written; a plot is a bonus
         print(f"grade: could not draw the activation plots ({exc})", file=sys.stderr)
