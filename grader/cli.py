@@ -42,11 +42,11 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "verify": ("grader.grading.signing:main", "check that a report's signature is intact"),
     "check": (
         "grader.course.check:main",
-        "prove the course sound: reference 100, stubs 0, mutants caught (grade check --help)",
+        "prove the course sound: reference 100, stubs 0, mutants caught",
     ),
     "make-notebooks": (
         "grader.course.make_notebooks:main",
-        "instructors: generate notebooks/ from the stubs (never overwrites a student's work)",
+        "instructors: notebooks/ from the stubs (never overwrites changed ones)",
     ),
 }
 
