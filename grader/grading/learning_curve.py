@@ -48,7 +48,7 @@ def write_plot(metrics: dict[str, Any], out_dir: Path) -> list[Path]:
         if not all(math.isfinite(v) for v in curves["loss"]):
             left.text(0.5, 0.5, "the loss became nan or inf", ha="center", color="C3",
                       transform=left.transAxes)  # fmt: skip
-    left.set(title="your train(): mean loss per epoch", xlabel="epoch")
+    left.set(title="your train() in the train suite: mean loss", xlabel="epoch")
     for key, label in (("train_acc", "training data"), ("val_acc", "validation data")):
         if key in curves:
             right.plot(range(1, len(curves[key]) + 1), curves[key], marker="o", label=label)
