@@ -26,7 +26,7 @@ def test_committed_notebooks_are_up_to_date(tmp_path):
     for unit in UNITS:
         committed = REPO / "notebooks" / f"{unit}.ipynb"
         assert committed.read_text() == (tmp_path / f"{unit}.ipynb").read_text(), (
-            f"notebooks/{unit}.ipynb is stale: run `grade notebooks`"
+            f"notebooks/{unit}.ipynb is stale: run `grade make-notebooks --force`"
         )
 
 
@@ -40,6 +40,34 @@ def test_a_notebook_teaches_and_checks():
     assert any("np.linspace(-5, 5" in s and "f_grad(x)" in s for s in sources)
     training = nbformat.read(REPO / "notebooks" / "train.ipynb", as_version=4)
     assert any('history["val_acc"]' in cell.source for cell in training.cells)
+
+
+def _text(unit: str) -> str:
+    notebook = nbformat.read(REPO / "notebooks" / f"{unit}.ipynb", as_version=4)
+    return "\n".join(cell.source for cell in notebook.cells)
+
+
+def test_notebooks_teach_what_the_lecture_notes_teach():
+    layers, losses, train = _text("layers"), _text("losses"), _text("train")
+    assert "z = t² with t = x + y" in layers and "2(x + y)" in layers  # the chain rule example
+    assert "0.36" in layers and "0.24" in layers and "0.6" in layers  # the error split
+    for problem, activation, loss in [("regression", "identity", "mse"),
+                                      ("binary", "sigmoid", "binary_cross_entropy"),
+                                      ("multi-class", "softmax", "softmax_cross_entropy")]:
+        row = next(line for line in losses.splitlines() if line.startswith(f"| {problem}"))
+        assert activation in row and loss in row
+    assert "Underfitting" in train and "Overfitting" in train
+
+
+def test_the_train_notebook_starts_from_the_notes_network():
+    notebook = nbformat.read(REPO / "notebooks" / "train.ipynb", as_version=4)
+    sources = [cell.source for cell in notebook.cells]
+    notes = next(i for i, s in enumerate(sources) if "lecture notes' MNIST network" in s)
+    first_stub = next(i for i, s in enumerate(sources) if "def iterate_minibatches" in s)
+    assert notes < first_stub, "the notebook starts from the notes' network"
+    code = sources[notes + 1]
+    assert "size=(784, 1000)" in code and "size=(1000, 10)" in code and "1e-6" in code
+    assert "averaged" in code and "softmax" in code and "plt.plot" in code
 
 
 @pytest.fixture(scope="module")
@@ -166,8 +194,8 @@ def test_a_broken_notebook_gets_a_clear_error_and_a_report(tmp_path, capsys, con
     assert data["status"] == "error" and why in data["reason"] and data["score"] == 0
 
 
-def test_grade_notebooks_writes_every_unit(tmp_path, capsys):
-    assert cli.main(["notebooks", "--out", str(tmp_path / "nb")]) == 0
+def test_grade_make_notebooks_writes_every_unit(tmp_path, capsys):
+    assert cli.main(["make-notebooks", "--out", str(tmp_path / "nb")]) == 0
     assert sorted(p.stem for p in (tmp_path / "nb").glob("*.ipynb")) == sorted(UNITS)
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -10,6 +11,8 @@ from pathlib import Path
 from grader.grading.runner import run_suites
 from grader.grading.scoring import HIDDEN
 from grader.submissions.notebooks import COURSE_PACKAGES, Cell, module_source, read_cells
+
+STUB_FRAME = re.compile(r", in ([\w.]+)\)$")  # "... (activations.py, line 34, in step)"
 
 
 def _imported_package(cells: list[Cell]) -> str:
@@ -28,20 +31,30 @@ def check(unit: str, notebook: str | Path | None = None) -> float:
     """
     path = Path(notebook or f"{unit}.ipynb")
     cells = read_cells(path)
-    package = importlib.import_module(_imported_package(cells))
+    package = _imported_package(cells)
+    spec = importlib.util.find_spec(package)  # located, never imported: it is student code
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"no `{package}` package to take the other units from")
+    package_dir = Path(next(iter(spec.submodule_search_locations)))
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch) / "submission"
         folder.mkdir()
-        for module in Path(package.__file__).parent.glob("*.py"):
+        for module in package_dir.glob("*.py"):
             shutil.copy(module, folder / module.name)
         (folder / f"{unit}.py").write_text(module_source(cells))
         run = run_suites(folder, units=[unit])
     score = sum(r.points for r in run.results)
     maximum = sum(r.max_points for r in run.results)
     failed = [r for r in run.results if r.status != "passed"]
+    stubbed = [r for r in failed if "raised NotImplementedError" in r.message]
     for result in failed:
-        message = "" if result.visibility == HIDDEN else f": {result.message}"
-        print(f"FAIL  {result.id.split('::', 1)[1]}{message}")
+        if result not in stubbed:
+            message = "" if result.visibility == HIDDEN else f": {result.message}"
+            print(f"FAIL  {result.id.split('::', 1)[1]}{message}")
+    if stubbed:
+        names = [m.group(1) for r in stubbed for m in [STUB_FRAME.search(r.message)] if m]
+        print(f"TODO  {len(stubbed)} tests reach functions not written yet: "
+              f"{', '.join(dict.fromkeys(names))}")  # fmt: skip
     passed = len(run.results) - len(failed)
     print(f"{unit}: {score:.1f}/{maximum:g} points, {passed} of {len(run.results)} tests passed")
     return score

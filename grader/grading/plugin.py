@@ -4,6 +4,7 @@ test's points and outcome (fail closed: "not run" until its call passes)."""
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -89,11 +90,17 @@ def classify(exc: BaseException) -> tuple[str, str]:
         return "crashed", _cap(str(exc))
     if isinstance(exc, StudentError):
         where = exc.traceback.strip().splitlines()[-2:] if exc.traceback else []
-        located = f" ({where[0].strip()})" if where else ""
+        located = f" ({_student_location(where[0].strip())})" if where else ""
         return "error", _cap(f"your code raised {exc.type_name}: {exc.message}{located}")
     if isinstance(exc, AssertionError):
         return "failed", _cap(str(exc).split("\nassert ")[0])
     return "error", _cap(f"the result could not be checked: {type(exc).__name__}: {exc}")
+
+
+def _student_location(frame_line: str) -> str:
+    """`File "/tmp/backprop-lab-x/submission/gates.py", line 12, in f` -> `gates.py, line 12, in f`
+    (the student's own file name, not the worker's scratch copy)."""
+    return re.sub(r'File "(?:[^"]*/)?submission/([^"]+)"', r"\1", frame_line)
 
 
 def _cap(text: str) -> str:

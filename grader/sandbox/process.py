@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import fcntl
 import functools
 import importlib.util
 import os
@@ -23,6 +22,22 @@ from collections.abc import Callable
 from pathlib import Path
 
 from grader.sandbox import protocol
+
+try:  # POSIX only; platform_problem() turns their absence into one clear line
+    import fcntl
+    import resource
+except ImportError:
+    fcntl = resource = None  # type: ignore[assignment]
+
+
+def platform_problem() -> str | None:
+    """None if workers can run here (Linux, macOS), else one line saying what to do."""
+    if fcntl is None or resource is None:
+        return (
+            f"this platform ({sys.platform}) cannot run the grader's workers: use Linux or "
+            "macOS; on Windows, run grade inside WSL (https://learn.microsoft.com/windows/wsl/)"
+        )
+    return None
 
 BUBBLEWRAP = "bubblewrap"
 LIMITS_ONLY = "limits-only"

@@ -34,3 +34,14 @@ def record_metric(request: pytest.FixtureRequest):
         request.node.user_properties.append(("metric", (name, value)))
 
     return record
+
+
+@pytest.fixture
+def record_artifact(request: pytest.FixtureRequest):
+    """Call with (name, plain data): kept under `metrics` in the report for the grader's plots
+    (e.g. `train_history`, the history the student's `train` returned)."""
+
+    def record(name: str, value) -> None:
+        request.node.user_properties.append(("metric", (name, value)))
+
+    return record
