@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.submissions import UnusableSubmission
-from grader.submissions import find
+from grader.submissions import UnusableSubmission, find
 from grader.submissions.find import Entry, IdCollision, find_submissions, report_stem, unpack
 from tests.samples import GATES
 

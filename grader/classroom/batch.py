@@ -102,7 +102,6 @@ def is_current(data: dict[str, Any] | None, digest: str, units: tuple[str, ...] 
         data.get("submission", {}).get("sha256") == digest
         and data.get("suite_digest") == report.suite_digest()
         and set(units or UNITS) <= {unit["name"] for unit in data.get("units", [])}
-        and (data.get("status") == "graded" or units is None)
     )
 
 
@@ -137,13 +136,15 @@ def _grade_entry(entry: Entry, out: Path, options: Options) -> Outcome:
     old, note = load_verified(path, options.key)
     started_at, start = report.now_utc(), time.monotonic()
     try:
-        digest = submission_digest(entry)
+        digest, unusable = submission_digest(entry), ""
     except (UnusableSubmission, OSError, RecursionError) as exc:
-        data = error_report(entry, str(exc), started_at, start, options.units, digest="")
-        return _write(entry, data, out, options, note)
+        digest, unusable = "", str(exc)
     if not options.force and is_current(old, digest, options.units):
         assert old is not None
         return Outcome(entry.student, old["status"], old["score"], skipped=True)
+    if unusable:
+        data = error_report(entry, unusable, started_at, start, options.units, digest)
+        return _write(entry, data, out, options, note)
     kept = _partial_conflict(old, digest, options.units)
     if kept:
         return Outcome(entry.student, "kept", float(old["score"]), skipped=True, note=kept)

@@ -25,6 +25,7 @@ from grader.sandbox import process
 
 KEY_ENV = "BACKPROP_LAB_KEY"
 ALGORITHM = "hmac-sha256"
+NOT_REPORTS = {"summary.yaml", "batch.yaml"}  # what grade batch writes beside the reports
 
 
 def key_path(path: str | os.PathLike[str] | None = None) -> Path:
@@ -124,7 +125,7 @@ def report_files(targets: list[Path]) -> list[Path]:
             files += sorted(target.glob("*.yaml")) + sorted(target.glob("reports/*.yaml"))
         else:
             files.append(target)
-    return [f for f in files if f.name != "summary.yaml"]
+    return [f for f in files if f.name not in NOT_REPORTS]
 
 
 def main(argv: list[str]) -> int:
