@@ -26,11 +26,12 @@ DESCRIPTION = """\
 Grade a submission of the backprop-lab course: the hidden test suites run against your code
 in a sandboxed worker process, and the score goes to a YAML report.
 
-other commands:
-  grade batch     grade a folder of submissions in parallel (grade batch --help)
-  grade merge     combine the outputs of `grade batch --shard` runs
+other commands (each has --help):
+  grade batch     grade a folder of submissions in parallel: reports, gradebook, LMS exports
+  grade merge     combine the outputs of `grade batch --shard` runs (checks shards, signatures)
+  grade verify    check the signatures of the reports grade batch wrote
   grade check     prove the course sound: reference 100, stubs 0, mutants caught, no flaky test
-                  (grade check --help)
+  grade notebooks write the Jupyter notebooks of the exercises
 
 exit status: 0 graded (whatever the score); 1 graded, but below --fail-under;
 2 unusable input (missing path, not a submission); 3 the grader itself failed."""
