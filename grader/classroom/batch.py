@@ -473,6 +473,7 @@ def main(argv: list[str]) -> int:
     )  # fmt: skip
     start = time.monotonic()
     complete = True
+    write_run_record(args.out, args.shard, entries, complete=False)  # until it has finished
     try:
         outcomes = run_batch(entries, args.out, options, jobs)
     except KeyboardInterrupt as exc:
