@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -16,6 +18,8 @@ import yaml
 
 from grader import cli
 from grader.classroom import batch
+from grader.sandbox.process import Limits
+from grader.submissions.find import find_submissions
 from tests.samples import GATES, WRONG_XOR
 
 HANG = GATES.replace("def XOR(x1, x2):", "def XOR(x1, x2):\n    while True:\n        pass")
@@ -73,8 +77,9 @@ def graded_class(tmp_path_factory):
     root = tmp_path_factory.mktemp("batch")
     kinds = make_class(root / "class")
     out = root / "out"
+    key = ["--key", str(tmp_path_factory.getbasetemp() / "signing.key")]  # conftest's key
     code = cli.main(["batch", str(root / "class"), "--out", str(out), "-j", "2", "--timeout", "1",
-                     "--format", "gradescope", *UNITS])  # fmt: skip
+                     "--format", "gradescope", *UNITS, *key])  # fmt: skip
     assert code == 0
     return root, kinds, out
 
@@ -174,15 +179,34 @@ def test_rerun_skips_current_reports(graded_class, capsys):
 
 
 @pytest.mark.slow
-def test_shards_merge_to_the_single_run_result(graded_class, tmp_path):
+def test_shards_merge_to_the_single_run_result(graded_class, tmp_path, capsys):
     root, _, out = graded_class
     shards = [tmp_path / f"shard{i}" for i in range(3)]
     for index, shard in enumerate(shards):
         args = ["batch", str(root / "class"), "--out", str(shard), "-j", "2", "--timeout", "1"]
         assert cli.main([*args, "--shard", f"{index}/3", *UNITS]) == 0
-    assert cli.main(["merge", *map(str, shards), "--out", str(tmp_path / "merged")]) == 0
+    merged = tmp_path / "merged"
+    assert cli.main(["merge", str(shards[0]), str(shards[2]), "--out", str(merged)]) == 1
+    assert "shards 1/3 are missing" in capsys.readouterr().err
+    assert not merged.exists()
+    assert cli.main(["merge", *map(str, shards), "--out", str(merged)]) == 0
     for name in ("gradebook.csv", "summary.yaml"):
-        assert (tmp_path / "merged" / name).read_text() == (out / name).read_text()
+        assert (merged / name).read_text() == (out / name).read_text()
+    partial = tmp_path / "partial"
+    args = ["merge", str(shards[0]), "--out", str(partial), "--allow-incomplete"]
+    assert cli.main(args) == 0
+    assert yaml.safe_load((partial / "summary.yaml").read_text())["complete"] is False
+
+
+def test_merge_refuses_a_tampered_report(graded_class, tmp_path, capsys):
+    _, _, out = graded_class
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    partial0 = copy / "reports" / "partial0.yaml"
+    partial0.write_text(partial0.read_text().replace("\nscore: ", "\nscore: 9", 1))
+    assert cli.main(["merge", str(copy), "--out", str(tmp_path / "merged")]) == 1
+    assert "partial0.yaml: the old report did not verify (tampered)" in capsys.readouterr().err
+    assert not (tmp_path / "merged" / "gradebook.csv").exists()
 
 
 @pytest.mark.parametrize("spec", ["3/3", "x/2", "1"])
@@ -199,19 +223,166 @@ def test_shards_partition_the_class():
 
 
 @pytest.mark.slow
-def test_an_interrupted_batch_leaves_no_partial_file(tmp_path):
-    make_class(tmp_path / "class")
+def test_an_interrupted_batch_keeps_what_finished_and_nothing_else(tmp_path):
+    """Deterministic: SIGINT goes once the last student is being graded (its marker exists).
+
+    The last student loops forever, so it is always under way when the signal arrives; the
+    two before it were graded (-j 1: one at a time) and keep their reports.
+    """
+    root = tmp_path / "class"
+    root.mkdir()
+    for name in ("a0", "a1"):
+        write_folder(root, name, {"gates": GATES})
+    write_folder(root, "z_block", {"gates": HANG})
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "grader.cli", "batch", str(tmp_path / "class"),
-               "--out", str(out), "-j", "2", "--timeout", "1", *UNITS]  # fmt: skip
+    command = [sys.executable, "-m", "grader.cli", "batch", str(root), "--out", str(out),
+               "-j", "1", "--timeout", "600", *UNITS]  # fmt: skip
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(list(out.glob("reports/*.yaml"))) < 3:
-        time.sleep(0.05)
-    process.send_signal(signal.SIGINT)
-    assert process.wait(timeout=60) != 0
-    written = list(out.rglob("*"))
-    assert not [p for p in written if p.name.endswith(".tmp")], "temporary files left behind"
-    for path in out.glob("reports/*.yaml"):
-        assert yaml.safe_load(path.read_text())["student"] == path.stem
-    assert not (out / "gradebook.csv").exists()
+    marker = out / batch.RUNNING / "z_block"
+    try:
+        while not marker.exists():  # waits for an event, not for a time
+            assert process.poll() is None, process.stderr.read().decode()
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        stderr = process.communicate(timeout=300)[1].decode()
+    finally:
+        process.kill()
+    assert process.returncode == batch.EXIT_INTERRUPTED, stderr
+    assert "interrupted: 1 students not graded" in stderr
+    assert sorted(p.stem for p in out.glob("reports/*.yaml")) == ["a0", "a1"]
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")], "temporary files left"
+    with open(out / "gradebook.csv") as stream:
+        assert [row["student"] for row in csv.DictReader(stream)] == ["a0", "a1"]
+    summary = yaml.safe_load((out / "summary.yaml").read_text())
+    assert summary["complete"] is False and summary["count"] == 2
+    assert yaml.safe_load((out / "batch.yaml").read_text())["complete"] is False
+
+
+def small_class(root: Path, names=("ann", "bob")) -> Path:
+    root.mkdir()
+    for name in names:
+        write_folder(root, name, {"gates": GATES})
+    return root
+
+
+def run(root: Path, out: Path, *extra: str) -> int:
+    return cli.main(["batch", str(root), "--out", str(out), "-j", "1", "--timeout", "5", *extra])
+
+
+def test_a_nested_resubmission_is_regraded(tmp_path, capsys):
+    root = tmp_path / "class"
+    root.mkdir()
+    (root / "nick" / "hw1").mkdir(parents=True)
+    (root / "nick" / "hw1" / "gates.py").write_text(WRONG_XOR)
+    assert run(root, tmp_path / "out", *UNITS) == 0
+    first = load(tmp_path / "out", "nick")
+    assert first["score"] < 10
+    (root / "nick" / "hw1" / "gates.py").write_text(GATES)
+    capsys.readouterr()
+    assert run(root, tmp_path / "out", *UNITS) == 0
+    assert "graded 1, skipped 0" in capsys.readouterr().out
+    assert load(tmp_path / "out", "nick")["score"] == 10
+
+
+def test_a_unit_regrade_merges_into_fuller_reports(tmp_path, capsys):
+    root = small_class(tmp_path / "class")
+    out = tmp_path / "out"
+    assert run(root, out, "--unit", "gates", "--unit", "activations") == 0
+    full = load(out, "ann")
+    assert {u["name"] for u in full["units"]} == {"gates", "activations"}
+    assert run(root, out, "--unit", "gates", "--force") == 0
+    merged = load(out, "ann")
+    assert [u["name"] for u in merged["units"]] == ["gates", "activations"]
+    assert merged["score"] == full["score"] and merged["max_score"] == full["max_score"]
+    assert cli.main(["verify", str(out)]) == 0
+    (root / "bob" / "gates.py").write_text(WRONG_XOR)  # a new submission: one unit cannot replace
+    before = (out / "reports" / "bob.yaml").read_bytes()
+    capsys.readouterr()
+    assert run(root, out, "--unit", "gates") == 0
+    assert "bob: kept its report: it covers activations" in capsys.readouterr().err
+    assert (out / "reports" / "bob.yaml").read_bytes() == before
+
+
+def test_a_tampered_report_is_regraded_on_rerun(tmp_path, capsys):
+    root = small_class(tmp_path / "class")
+    out = tmp_path / "out"
+    assert run(root, out, *UNITS) == 0
+    path = out / "reports" / "bob.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["score"] = 99.0
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    capsys.readouterr()
+    assert run(root, out, *UNITS) == 0
+    captured = capsys.readouterr()
+    assert "graded 1, skipped 1" in captured.out
+    assert "bob: the old report did not verify (tampered)" in captured.err
+    assert load(out, "bob")["score"] == 10
+
+
+def test_students_removed_from_the_class_leave_the_gradebook(tmp_path):
+    root = small_class(tmp_path / "class")
+    out = tmp_path / "out"
+    assert run(root, out, *UNITS) == 0
+    shutil.rmtree(root / "bob")
+    assert run(root, out, *UNITS) == 0
+    with open(out / "gradebook.csv") as stream:
+        assert [row["student"] for row in csv.DictReader(stream)] == ["ann"]
+    assert (out / "reports-removed" / "bob.yaml").is_file()
+
+
+def test_colliding_ids_stop_the_batch_before_grading(tmp_path, capsys):
+    root = small_class(tmp_path / "class", names=("carol", "Ann", "ann"))
+    write_zip(root / "carol.zip", {"gates.py": GATES})
+    assert run(root, tmp_path / "out", *UNITS) == 2
+    err = capsys.readouterr().err
+    assert "'carol' and 'carol.zip'" in err and "'Ann' and 'ann'" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_unicode_ids_each_keep_their_report(tmp_path):
+    root = small_class(tmp_path / "class", names=("김민수", "이영희", "박지훈", "=1+1"))
+    out = tmp_path / "out"
+    assert run(root, out, *UNITS, "--lms", "canvas") == 0
+    assert sorted(p.stem for p in (out / "reports").glob("*.yaml")) == sorted(
+        ["김민수", "이영희", "박지훈", "=1+1"]
+    )
+    with open(out / "gradebook.csv", encoding="utf-8") as stream:
+        ids = [row["student"] for row in csv.DictReader(stream)]
+    assert sorted(ids) == sorted(["김민수", "이영희", "박지훈", "'=1+1"])
+    assert (out / "gradebook-canvas.csv").is_file()
+
+
+def _die_for_killer(entry, out, options):
+    """A grade function (run in a pool process) whose process dies for the student `killer`."""
+    if entry.student == "killer":
+        os._exit(9)
+    return batch.grade_entry(entry, out, options)
+
+
+def test_a_dead_pool_process_is_replaced_and_the_killer_gets_an_error_report(tmp_path):
+    root = small_class(tmp_path / "class", names=("ann", "bob", "carl", "killer"))
+    out = tmp_path / "out"
+    options = batch.Options(units=("gates",), limits=Limits(call_timeout_s=5), isolation="auto",
+                            budget_s=120, force=False, gradescope=False, key=b"k" * 64)  # fmt: skip
+    entries = find_submissions(root)
+    outcomes = batch.run_batch(entries, out, options, jobs=2, grade=_die_for_killer)
+    statuses = {o.student: o.status for o in outcomes}
+    assert statuses == {"ann": "graded", "bob": "graded", "carl": "graded", "killer": "error"}
+    assert "killed the grading process 2 times" in load(out, "killer")["reason"]
+    assert not (out / batch.RUNNING).exists()
+
+
+def test_a_folder_that_loops_gets_an_error_report(tmp_path):
+    root = small_class(tmp_path / "class", names=("ann",))
+    looping = root / "loop"
+    looping.mkdir()
+    (looping / "__init__.py").write_text("")
+    (looping / "gates.py").write_text(GATES)
+    os.symlink(looping, looping / "again")
+    os.symlink("nowhere", looping / "dangling.py")
+    out = tmp_path / "out"
+    assert run(root, out, *UNITS) == 0
+    assert load(out, "ann")["score"] == 10
+    assert load(out, "loop")["status"] in ("graded", "error")
+    for name in ("gradebook.csv", "summary.yaml", "score_histogram.png"):
+        assert (out / name).is_file()

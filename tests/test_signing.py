@@ -82,3 +82,36 @@ def test_only_bubblewrap_hides_the_key(isolation, monkeypatch):
         assert seen == ("" if isolation == "bubblewrap" else "s" * 64)
     finally:
         shutil.rmtree(folder)
+
+
+@pytest.mark.parametrize("text", ["a\x85b", "line\u2028sep", "para\u2029sep", "\x85", "x\r\ny "])
+def test_a_signed_report_with_line_break_characters_verifies(tmp_path, text):
+    signed = signing.sign({**report(), "message": text, "units": [{"output": text}]}, KEY)
+    path = tmp_path / "r.yaml"
+    path.write_text(signing.dump_yaml(signed), encoding="utf-8")
+    assert signing.verify(yaml.safe_load(path.read_text(encoding="utf-8")), KEY) == "ok"
+    assert cli.main(["verify", str(path), "--key", str(_key_file(tmp_path))]) == 0
+
+
+def _key_file(tmp_path):
+    path = tmp_path / "key"
+    path.write_bytes(KEY)
+    return path
+
+
+def test_key_creation_loses_no_race(tmp_path, monkeypatch):
+    """Another batch creates the key between our look and our write: we read theirs."""
+    path = tmp_path / "conf" / "signing.key"
+    theirs = signing.load_key(path, create=True)
+    monkeypatch.setattr(Path, "exists", lambda self: False)  # we looked before they wrote
+    assert signing.load_key(path, create=True) == theirs
+
+
+def test_eight_batches_creating_the_key_together_agree(tmp_path):
+    import concurrent.futures
+
+    path = tmp_path / "conf" / "signing.key"
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        keys = list(pool.map(lambda _: signing.load_key(path, create=True), range(8)))
+    assert len(set(keys)) == 1 and len(keys[0]) == 64
+    assert [p.name for p in path.parent.iterdir()] == ["signing.key"]

@@ -1,21 +1,33 @@
-"""A class's results from its reports: gradebook.csv, summary.yaml and two plots.
+"""A class's results from its reports: gradebook.csv, summary.yaml, two plots, LMS exports.
 
 Everything here is computed from the per-student reports alone, so a merged set of shard
-outputs gives exactly what a single-machine run gives.
+outputs gives exactly what a single-machine run gives. A report with status `error` is a
+score of 0 in every figure: the mean, the median, the distribution and the unit means (its
+units are all 0); only the per-test pass rates leave it out, since it ran no tests.
+
+Every CSV row is one physical line (line breaks in a reason become spaces), and a text cell
+that a spreadsheet would take for a formula (it starts with =, +, -, @, a tab or a carriage
+return) is prefixed with a single quote, as OWASP advises against CSV injection; numbers are
+written as numbers.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 import statistics
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from grader.grading.report import write_atomic, write_yaml
+from grader.classroom import lms as lms_formats
+from grader.classroom.spreadsheet import cell, number
+from grader.grading.report import write_atomic
 from grader.units import UNITS
+
+LMS_FORMATS = tuple(lms_formats.FORMATS)
 
 REPORTS = "reports"
 HISTOGRAM_BINS = 10
@@ -32,20 +44,16 @@ def load_reports(out: Path) -> list[dict[str, Any]]:
 
 
 def gradebook_csv(reports: list[dict[str, Any]]) -> str:
-    """One row per student: id, total, one column per unit, status, reason."""
+    """One row per student: id, total, max, one column per unit, status, reason."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["student", "total", *UNITS, "status", "reason"])
+    writer.writerow(["student", "total", "max_points", *UNITS, "status", "reason"])
     for report in reports:
         scores = {unit["name"]: unit["score"] for unit in report["units"]}
-        row = [report["student"], _fmt(report["score"])]
-        row += [_fmt(scores[unit]) if unit in scores else "" for unit in UNITS]
-        writer.writerow([*row, report["status"], report.get("reason", "")])
+        row = [cell(report["student"]), number(report["score"]), number(report["max_score"])]
+        row += [number(scores[unit]) if unit in scores else "" for unit in UNITS]
+        writer.writerow([*row, cell(report["status"]), cell(report.get("reason", ""))])
     return buffer.getvalue()
-
-
-def _fmt(number: float) -> str:
-    return f"{number:.2f}".rstrip("0").rstrip(".")
 
 
 def summary(reports: list[dict[str, Any]]) -> dict[str, Any]:
@@ -53,6 +61,7 @@ def summary(reports: list[dict[str, Any]]) -> dict[str, Any]:
     scores = [float(r["score"]) for r in reports]
     graded = [r for r in reports if r["status"] == "graded"]
     return {
+        "complete": True,
         "count": len(reports),
         "graded": len(graded),
         "errored": len(reports) - len(graded),
@@ -62,7 +71,7 @@ def summary(reports: list[dict[str, Any]]) -> dict[str, Any]:
         "min": min(scores, default=None),
         "max": max(scores, default=None),
         "distribution": distribution(scores),
-        "unit_means": unit_means(graded),
+        "unit_means": unit_means(reports),
         "test_pass_rates": pass_rates(graded),
         "errored_submissions": [
             {"student": r["student"], "reason": r.get("reason", "")}
@@ -89,7 +98,7 @@ def distribution(scores: list[float]) -> dict[str, int]:
 
 
 def unit_means(reports: list[dict[str, Any]]) -> dict[str, float]:
-    """Mean score per unit over the graded submissions."""
+    """Mean score per unit over every report (an errored one counts 0, as in the mean)."""
     totals: dict[str, list[float]] = {}
     for report in reports:
         for unit in report["units"]:
@@ -110,15 +119,32 @@ def pass_rates(reports: list[dict[str, Any]]) -> dict[str, float]:
     return dict(sorted(rates.items(), key=lambda item: (item[1], item[0])))
 
 
-def write_class_outputs(out: Path) -> dict[str, Any]:
-    """gradebook.csv, summary.yaml and the plots in `out`, from out/reports; returns the summary."""
+def write_class_outputs(
+    out: Path, *, complete: bool = True, lms: list[str] | tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """gradebook.csv, summary.yaml, the plots and the LMS exports in `out`; returns the summary.
+
+    `complete` False (an interrupted run) marks the summary incomplete.
+    """
     reports = load_reports(out)
-    write_atomic(out / "gradebook.csv", gradebook_csv(reports).encode())
+    write_public(out / "gradebook.csv", gradebook_csv(reports).encode())
+    for name in lms:
+        write_public(out / f"gradebook-{name}.csv", lms_formats.export(name, reports).encode())
     data = summary(reports)
-    write_yaml(data, out / "summary.yaml")
+    data["complete"] = complete
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    write_public(out / "summary.yaml", text.encode())
     plot_histogram(data, out / "score_histogram.png")
     plot_pass_rates(data, out / "test_pass_rates.png")
     return data
+
+
+def write_public(path: Path, content: bytes) -> None:
+    """Write atomically, readable as a normal file is (mode 0666 less the umask, not 0600)."""
+    write_atomic(path, content)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
 
 
 def plot_histogram(data: dict[str, Any], path: Path) -> None:
@@ -158,4 +184,4 @@ def _save(figure: Any, path: Path) -> None:
     figure.tight_layout()
     figure.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
     plt.close(figure)
-    write_atomic(path, buffer.getvalue())
+    write_public(path, buffer.getvalue())

@@ -8,12 +8,14 @@ worker; with limits only, a submission could read it (see the README's isolation
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import hmac
 import json
 import os
 import secrets
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ from grader.sandbox import process
 
 KEY_ENV = "BACKPROP_LAB_KEY"
 ALGORITHM = "hmac-sha256"
+NOT_REPORTS = {"summary.yaml", "batch.yaml"}  # what grade batch writes beside the reports
 
 
 def key_path(path: str | os.PathLike[str] | None = None) -> Path:
@@ -32,13 +35,14 @@ def key_path(path: str | os.PathLike[str] | None = None) -> Path:
 
 
 def load_key(path: str | os.PathLike[str] | None = None, *, create: bool = False) -> bytes:
-    """The key's bytes; with create=True a new random key is made if there is none."""
+    """The key's bytes; with create=True a new random key is made if there is none.
+
+    Creation is atomic: the key is written to a private temporary file that is then linked
+    into place, so batches starting together agree on one key and never read a half-written one.
+    """
     where = key_path(path)
     if not where.exists() and create:
-        where.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(where, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as stream:
-            stream.write(secrets.token_hex(32) + "\n")
+        _create_key(where)
     try:
         key = where.read_text().strip().encode()
     except OSError as exc:
@@ -46,6 +50,21 @@ def load_key(path: str | os.PathLike[str] | None = None, *, create: bool = False
     if len(key) < 32:
         raise ValueError(f"the signing key {where} is too short (at least 32 characters)")
     return key
+
+
+def _create_key(where: Path) -> None:
+    """Write a new random key to `where` unless another process gets there first."""
+    where.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=where.parent, prefix=".signing-key.")  # mode 0600
+    try:
+        with os.fdopen(handle, "w") as stream:
+            stream.write(secrets.token_hex(32) + "\n")
+            stream.flush()
+            os.fsync(stream.fileno())
+        with contextlib.suppress(FileExistsError):  # another batch made it: theirs is the key
+            os.link(temporary, where)
+    finally:
+        os.unlink(temporary)
 
 
 def key_id(key: bytes) -> str:
@@ -63,6 +82,28 @@ def sign(data: dict[str, Any], key: bytes) -> dict[str, Any]:
     """The report with a `signature` entry: HMAC-SHA256 of its canonical content."""
     mac = hmac.new(key, _canonical(data), hashlib.sha256).hexdigest()
     return {**data, "signature": {"algorithm": ALGORITHM, "key_id": key_id(key), "value": mac}}
+
+
+def dump_yaml(data: dict[str, Any]) -> str:
+    """`data` as YAML that loads back to exactly `data`, so a signature survives the file.
+
+    PyYAML writes some characters (U+0085 NEL among them) raw in a quoted scalar and reads
+    them back as line breaks; where that happens every string is written double-quoted,
+    where YAML escapes them (\\N, \\L, \\P).
+    """
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    if yaml.safe_load(text) == data:
+        return text
+    return yaml.dump(data, Dumper=_QuotedStrings, sort_keys=False, allow_unicode=True, width=100)
+
+
+class _QuotedStrings(yaml.SafeDumper):
+    """A safe dumper writing every string double-quoted (numbers and the rest as usual)."""
+
+
+_QuotedStrings.add_representer(
+    str, lambda dumper, text: dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"')
+)
 
 
 def verify(data: Any, key: bytes) -> str:
@@ -84,7 +125,7 @@ def report_files(targets: list[Path]) -> list[Path]:
             files += sorted(target.glob("*.yaml")) + sorted(target.glob("reports/*.yaml"))
         else:
             files.append(target)
-    return [f for f in files if f.name != "summary.yaml"]
+    return [f for f in files if f.name not in NOT_REPORTS]
 
 
 def main(argv: list[str]) -> int:
