@@ -24,7 +24,7 @@ def test_readme_never_states_a_wrong_catalog_size():
 def test_grade_help_lists_every_command():
     shown = subprocess.run([sys.executable, "-m", "grader.cli", "--help"], capture_output=True,
                            text=True, check=True).stdout  # fmt: skip
-    for command in ("batch", "merge", "verify", "check", "notebooks"):
+    for command in ("batch", "merge", "verify", "check", "make-notebooks", "release", "pack"):
         assert f"grade {command}" in shown
 
 

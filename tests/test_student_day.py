@@ -18,7 +18,8 @@ import yaml
 from grader import cli
 from grader.course import make_notebooks
 from grader.grading import activation_plots, learning_curve
-from grader.grading.runner import classify, run_suites
+from grader.grading.plugin import classify
+from grader.grading.runner import run_suites
 from grader.grading.scoring import TestResult as Result
 from grader.sandbox.process import Limits
 from grader.sandbox.proxy import StudentError
@@ -128,6 +129,7 @@ def test_a_module_level_loop_does_not_hang_grade(project):
     assert "activations: no test could run" in result.stdout
 
 
+@pytest.mark.slow
 def test_the_notebook_check_locates_the_package_without_importing_it(tmp_path, monkeypatch):
     from grader.grading import notebook_check
 
@@ -259,6 +261,7 @@ def test_report_and_plots_are_ignored_by_git_and_documented():
 # 7. the learning curve
 
 
+@pytest.mark.slow
 def test_the_train_suite_records_the_history_and_it_is_drawn(tmp_path):
     folder = tmp_path / "submission"
     shutil.copytree(SOLUTIONS, folder, ignore=shutil.ignore_patterns("__pycache__"))
@@ -275,11 +278,24 @@ def test_the_train_suite_records_the_history_and_it_is_drawn(tmp_path):
 # 8. ids and messages as the student wrote them
 
 
-def test_ids_print_as_themselves(project):
-    result = grade(project, "--unit", "activations")
-    text = (project / "grade-report.yaml").read_text(encoding="utf-8")
-    assert "σ" in text and "\\u03c3" not in text and "\\xb7" not in text
-    assert "\\u03c3" not in result.stdout
+def test_ids_print_as_themselves(tmp_path):
+    """The suites' pytest.ini keeps non-ASCII parametrize ids as written (σ, ·), not escaped."""
+    suite = tmp_path / "test_ids.py"
+    suite.write_text(
+        "import pytest\n\n"
+        "@pytest.mark.parametrize('name', ['σ', 'x·W'])\n"
+        "def test_named(name):\n    pass\n"
+    )
+    names: list[str] = []
+
+    class Collect:
+        def pytest_collection_modifyitems(self, items):
+            names.extend(item.name for item in items)
+
+    ini = REPO / "grader" / "suites" / "pytest.ini"
+    pytest.main([str(suite), "-c", str(ini), "--rootdir", str(tmp_path), "-q",
+                 "-p", "no:cacheprovider", "--collect-only"], plugins=[Collect()])  # fmt: skip
+    assert names == ["test_named[σ]", "test_named[x·W]"]
 
 
 def test_messages_cite_the_students_file_not_the_scratch_copy():

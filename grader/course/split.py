@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.grading.runner import SUITES_DIR, split_points, test_id, unit_of, visibility_of
+from grader.grading.plugin import split_points, test_id, unit_of, visibility_of
+from grader.grading.runner import SUITES_DIR
 from grader.grading.scoring import HIDDEN, PUBLIC
 from grader.units import UNIT_POINTS
 
