@@ -14,9 +14,9 @@ import fcntl
 import functools
 import importlib.util
 import os
+import select
 import shutil
 import signal
-import select
 import subprocess
 import sys
 import sysconfig
@@ -56,7 +56,9 @@ class SandboxUnavailable(RuntimeError):
     """The isolation that was asked for cannot be had on this machine."""
 
 
-def resolve_isolation(requested: str = "auto", *, notice: Callable[[str], None] | None = None) -> str:
+def resolve_isolation(
+    requested: str = "auto", *, notice: Callable[[str], None] | None = None
+) -> str:
     """The isolation level to use: bubblewrap if asked or available, else limits-only
     (`notice` is told why, when bubblewrap was not asked for but is missing)."""
     if requested not in ISOLATION_CHOICES:
@@ -149,21 +151,17 @@ def counts_processes(isolation: str) -> bool:
 
 def limits_note(isolation: str, limits: Limits) -> str:
     """Which resource limits applied, for the report's environment."""
-    note = (
-        f"address space {limits.memory_bytes // 2**20} MiB per process; at most "
-        f"{limits.processes} processes (RLIMIT_NPROC"
-    )
+    memory = f"address space {limits.memory_bytes // 2**20} MiB per process"
+    processes = f"at most {limits.processes} processes (RLIMIT_NPROC"
     if isolation == BUBBLEWRAP:
-        note += ", counted in the sandbox's own user namespace)"
-    elif os.geteuid() == 0 and unprivileged_problem() is None:
-        note += ", counted for the user nobody, whom the worker runs as)"
+        processes += " in the sandbox's own user namespace)"
+    elif counts_processes(isolation):
+        processes += " of the user nobody, whom the worker runs as)"
     elif os.geteuid() == 0:
-        note = note.replace(f"at most {limits.processes} processes (RLIMIT_NPROC", "no process limit (")
-        note += f"the worker runs as root: {unprivileged_problem()})"
+        processes = f"no process limit (the worker runs as root: {unprivileged_problem()})"
     else:
-        note = note.replace(f"at most {limits.processes} processes (RLIMIT_NPROC", "no process limit (")
-        note += "RLIMIT_NPROC would count all of this user's processes)"
-    return note + "; no cgroup: memory is not counted across processes"
+        processes = "no process limit (RLIMIT_NPROC would count all of this user's processes)"
+    return f"{memory}; {processes}; no cgroup: memory is not counted across processes"
 
 
 @functools.cache
@@ -362,8 +360,8 @@ class WorkerProcess:
             arguments = [
                 "--package-dir", str(package_dir),
                 "--in-fd", str(request_read), "--out-fd", str(answer_write),
-                "--memory-bytes", str(limits.memory_bytes), "--cpu-seconds", str(limits.cpu_seconds),
-                "--file-bytes", str(limits.file_bytes),
+                "--memory-bytes", str(limits.memory_bytes),
+                "--cpu-seconds", str(limits.cpu_seconds), "--file-bytes", str(limits.file_bytes),
                 "--processes", str(limits.processes if counts_processes(isolation) else 0),
             ]  # fmt: skip
             code = "from grader.sandbox.worker import main; main(sys.argv[1:])"

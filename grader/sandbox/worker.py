@@ -4,8 +4,8 @@ Started by `grader.sandbox.process` as `python -m grader.sandbox.worker --packag
 Requests arrive on fd `--in-fd`, answers leave on fd `--out-fd` (see `grader.sandbox.protocol`); the
 submission's own stdout and stderr go to a pipe the grader drains. It runs from a copy of this
 module, `protocol` and `probes` (never from the grader's package), and says "ready" once Python,
-numpy and its limits are in place, before the first request's clock starts. Nothing this process sends
-is trusted by the grader: it only ever decides the values the student's code returns.
+numpy and its limits are in place, before the first request's clock starts. Nothing this process
+sends is trusted by the grader: it only ever decides the values the student's code returns.
 """
 
 from __future__ import annotations
