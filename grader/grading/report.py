@@ -69,14 +69,15 @@ def now_utc() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def environment(isolation: str) -> dict[str, str]:
-    """Where the grading ran."""
+def environment(isolation: str, resource_limits: str = "") -> dict[str, str]:
+    """Where the grading ran, and which process and memory limits applied."""
     return {
         "python": platform.python_version(),
         "numpy": np.__version__,
         "platform": platform.platform(),
         "isolation": isolation,
         "isolation_note": ISOLATION_NOTES.get(isolation, ""),
+        "resource_limits": resource_limits,
     }
 
 
@@ -102,7 +103,7 @@ def build_report(
         "mode": mode,
         "started_at": started_at,
         "duration_s": round(duration_s, 3),
-        "environment": environment(run.isolation),
+        "environment": environment(run.isolation, run.resource_limits),
         "score": score,
         "max_score": max_score,
         "units": [unit_entry(unit, mode) for unit in units],

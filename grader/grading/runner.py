@@ -23,6 +23,11 @@ from grader.units import UNIT_POINTS
 
 SUITES_DIR = Path(__file__).resolve().parents[1] / "suites"
 MAX_MESSAGE_CHARS = 1500
+#: The whole submission's time for `grade` (any submission is graded within about a minute);
+#: `grade batch` passes its own `--budget`.
+DEFAULT_BUDGET_S = 55.0
+#: One test's calls together may take this many call limits (a suite's time_limit extends it).
+TEST_LIMIT_CALLS = 3
 
 
 class SuiteError(RuntimeError):
@@ -38,6 +43,7 @@ class RunResult:
     isolation: str
     worker_restarts: int
     problems: list[str] = dataclasses.field(default_factory=list)
+    resource_limits: str = ""  # which process and memory limits applied (report environment)
 
 
 class GradingPlugin:
@@ -55,6 +61,7 @@ class GradingPlugin:
         self.order_seed = order_seed
         self.deadline = time.monotonic() + budget_s
         self.budget_s = budget_s
+        submission.set_budget(budget_s)
         self.results: dict[str, TestResult] = {}
         self.metrics: dict[str, Any] = {}
 
@@ -77,6 +84,7 @@ class GradingPlugin:
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         if time.monotonic() > self.deadline:
             raise WorkerTimeout(f"the submission's time budget of {self.budget_s:g} s is used up")
+        self.submission.start_test(TEST_LIMIT_CALLS * self.submission.limits.call_timeout_s)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
@@ -167,7 +175,7 @@ def run_suites(
     units: list[str] | None = None,
     limits: Limits | None = None,
     isolation: str = "auto",
-    budget_s: float = 900.0,
+    budget_s: float = DEFAULT_BUDGET_S,
     order_seed: int | None = None,
 ) -> RunResult:
     """Grade the submission folder `path`: every (or the named) unit's suite.
@@ -184,10 +192,11 @@ def run_suites(
             )
         results = list(plugin.results.values())
         check_unit_totals(results)
-        problems = [str(failure) for failure in submission.import_failures.values()]
+        problems = submission.problems + [str(f) for f in submission.import_failures.values()]
         return RunResult(
-            results, plugin.metrics, submission.isolation, submission.restarts, problems
-        )
+            results, plugin.metrics, submission.isolation, submission.restarts, problems,
+            submission.resource_limits,
+        )  # fmt: skip
 
 
 def _pytest_args() -> list[str]:
