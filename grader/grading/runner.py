@@ -24,8 +24,8 @@ from grader.units import UNIT_POINTS
 SUITES_DIR = Path(__file__).resolve().parents[1] / "suites"
 MAX_MESSAGE_CHARS = 1500
 #: The whole submission's time for `grade` (any submission is graded within about a minute);
-#: `grade batch` passes its own `--budget`.
-DEFAULT_BUDGET_S = 55.0
+#: `grade batch` passes its own `--budget`; run_suites' own default is generous.
+GRADE_BUDGET_S = 55.0
 #: One test's calls together may take this many call limits (a suite's time_limit extends it).
 TEST_LIMIT_CALLS = 3
 
@@ -175,7 +175,7 @@ def run_suites(
     units: list[str] | None = None,
     limits: Limits | None = None,
     isolation: str = "auto",
-    budget_s: float = DEFAULT_BUDGET_S,
+    budget_s: float = 900.0,
     order_seed: int | None = None,
 ) -> RunResult:
     """Grade the submission folder `path`: every (or the named) unit's suite.

@@ -112,6 +112,7 @@ class Submission:
         self.import_failures: dict[str, SubmissionError] = {}
         self.problems: list[str] = []  # e.g. files refused when the submission was read
         self.hung: dict[str, float] = {}  # function -> the limit it ran past
+        self.broken: dict[str, str] = {}  # function -> the invalid answer it sent
         self._output = bytearray()
         self.restarts = 0
         self.last_warnings: list[str] = []
@@ -221,10 +222,12 @@ class Submission:
         function that ran past its limit once fails at once afterwards.
         """
         label = self._label_of(op, args)
-        if label in self.hung:
+        if op == "call" and label in self.hung:
             raise WorkerTimeout(
                 f"{label} did not return within {self.hung[label]:g} s earlier in this run"
             )
+        if op == "call" and label in self.broken:
+            raise WorkerCrashed(f"{label} {self.broken[label]} earlier in this run")
         worker = self._ensure_worker()
         body = protocol.encode({"op": op, "args": args}, default=self._to_handle)
         limit, why = self._limit()
@@ -243,6 +246,8 @@ class Submission:
             reason = self._stop_worker(grace_s=1.0) or str(exc)
             if isinstance(exc, protocol.ProtocolError):
                 reason = f"the worker sent an invalid answer ({exc})"
+                if op == "call":
+                    self.broken[label] = f"sent an invalid answer ({exc})"
             raise WorkerCrashed(reason) from None
         finally:
             self._collect_output()

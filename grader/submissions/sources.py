@@ -16,6 +16,7 @@ import dataclasses
 import errno
 import os
 import stat
+import sys
 from pathlib import Path
 
 from grader.sandbox.process import Limits
@@ -185,12 +186,23 @@ def require_course_modules(path: Path) -> dict[str, str]:
     return modules
 
 
+_noticed: set[str] = set()
+
+
+def _notice_once(message: str) -> None:
+    """Tell the user once per process that grading runs without a sandbox."""
+    if message not in _noticed:
+        _noticed.add(message)
+        print(f"grade: {message}", file=sys.stderr)
+
+
 def open_submission(
     path: Path | str, limits: Limits | None = None, isolation: str = "auto"
 ) -> Submission:
     """The submission at `path` (any accepted form), ready to be called in a worker; files
     refused while reading it are in its `problems`."""
     refused: list[str] = []
-    submission = Submission(gather_modules(Path(path), refused), limits, isolation)
+    modules = gather_modules(Path(path), refused)
+    submission = Submission(modules, limits, isolation, notice=_notice_once)
     submission.problems += [f"not graded: {why}" for why in refused]
     return submission
