@@ -76,9 +76,9 @@ def build(
             cells.append(new_markdown_cell(heading))
         cells.append(new_code_cell(source_segment(node, lines)))
     cells.append(new_markdown_cell("## Check your work\n\nSave the notebook, then run:"))
-    cells.append(
-        new_code_cell(f'from grader.grading.notebook_check import check\n\ncheck("{unit}")')
-    )
+    cells.append(new_code_cell(
+        f'from grader.grading.notebook_check import check\n\ncheck("{unit}")'
+    ))
     if unit == "activations":
         cells.append(new_markdown_cell("## Every activation and its derivative on [-5, 5]"))
         cells.append(new_code_cell(ACTIVATION_PLOT))
