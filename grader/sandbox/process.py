@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from grader.sandbox import protocol
+from grader.sandbox import cgroup, protocol
 
 BUBBLEWRAP = "bubblewrap"
 LIMITS_ONLY = "limits-only"
@@ -161,6 +161,11 @@ def limits_note(isolation: str, limits: Limits) -> str:
         processes = f"no process limit (the worker runs as root: {unprivileged_problem()})"
     else:
         processes = "no process limit (RLIMIT_NPROC would count all of this user's processes)"
+    if cgroup.available():
+        return (
+            f"cgroup: {limits.memory_bytes // 2**20} MiB of memory and {limits.processes} "
+            f"processes for the whole submission; {memory}"
+        )
     return f"{memory}; {processes}; no cgroup: memory is not counted across processes"
 
 
@@ -350,6 +355,7 @@ class WorkerProcess:
         self.isolation = isolation
         self.process: subprocess.Popen | None = None
         self.output = OutputPipe(limits.output_bytes)
+        self.group = cgroup.Cgroup.create(limits.processes, limits.memory_bytes)
         fds: list[int] = []
         try:
             request_read, self.request_fd = _pipe(fds)
@@ -387,6 +393,8 @@ class WorkerProcess:
                 os.close(fd)
             if self.process is not None:
                 self.kill()
+            elif self.group is not None:
+                self.group.remove()
             raise
 
     def wait_until_ready(self, timeout_s: float) -> None:
@@ -395,6 +403,8 @@ class WorkerProcess:
         body = self.receiver.receive(time.monotonic() + timeout_s)
         if protocol.decode(body) != {"ok": "ready"}:
             raise protocol.ProtocolError("the worker did not start properly")
+        if self.group is not None and self.process is not None:
+            self.group.add_tree(self.process.pid)  # no student code has run yet
 
     def kill(self, grace_s: float = 0.0) -> None:
         """Kill the worker (after `grace_s` to exit by itself) and its process group."""
@@ -405,8 +415,12 @@ class WorkerProcess:
             os.killpg(self.process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+        if self.group is not None:
+            self.group.kill_all()
         self.process.wait()
         _wait_for_exit(self.package_dir)
+        if self.group is not None:
+            self.group.remove()
         for name in ("request_fd", "answer_fd"):
             fd = getattr(self, name, None)
             if fd is not None:
