@@ -1,7 +1,8 @@
-"""Replaces the worker's channel so every answer is True, on top of the stubs."""
+"""Replaces the worker's channel so every answer is True
+(base: the reference with activations stubbed)."""
 # target: activations
-# base: exercises
-# expect: score 0
+# base: partial
+# expect: score 10; unit gates full
 import sys
 
 protocol = sys.modules.get("grader.sandbox.protocol")
