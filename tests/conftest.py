@@ -33,9 +33,18 @@ needs_bubblewrap = [
 ]
 
 
+needs_landlock = pytest.mark.skipif(
+    sandbox.landlock_problem() is not None, reason=f"needs Landlock: {sandbox.landlock_problem()}"
+)
+
+
 def isolation_levels() -> list:
-    """Both levels; the bubblewrap one skips with its reason where bubblewrap is missing."""
-    return [pytest.param(sandbox.BUBBLEWRAP, marks=needs_bubblewrap), sandbox.LIMITS_ONLY]
+    """Every level; bubblewrap and Landlock skip with the reason where they cannot run."""
+    return [
+        pytest.param(sandbox.BUBBLEWRAP, marks=needs_bubblewrap),
+        pytest.param(sandbox.LANDLOCK, marks=needs_landlock),
+        sandbox.LIMITS_ONLY,
+    ]
 
 
 @pytest.fixture(params=isolation_levels())

@@ -375,12 +375,34 @@ def test_a_failed_start_leaks_no_descriptor(make_submission, monkeypatch):
 
 def test_batch_and_check_refuse_without_a_sandbox(monkeypatch):
     monkeypatch.setattr(sandbox, "bubblewrap_problem", lambda: "`bwrap` is not installed")
+    monkeypatch.setattr(sandbox, "landlock_problem", lambda: "no Landlock")
     with pytest.raises(sandbox.SandboxUnavailable, match=r"apt-get install bubblewrap"):
         sandbox.require_sandbox("auto", "grade batch")
     assert sandbox.require_sandbox("limits-only", "grade batch") == sandbox.LIMITS_ONLY
     told = []
     assert sandbox.resolve_isolation("auto", notice=told.append) == sandbox.LIMITS_ONLY
     assert "no sandbox" in told[0]
+    monkeypatch.setattr(sandbox, "landlock_problem", lambda: None)
+    assert sandbox.resolve_isolation("auto", notice=told.append) == sandbox.LANDLOCK
+    with pytest.raises(sandbox.SandboxUnavailable):  # batch and check: bubblewrap, or ask
+        sandbox.require_sandbox("auto", "grade check")
+    assert sandbox.require_sandbox("landlock", "grade check") == sandbox.LANDLOCK
+
+
+@pytest.mark.skipif(sandbox.landlock_problem() is not None, reason="needs Landlock")
+def test_landlock_confines_reads_and_writes(make_submission, tmp_path):
+    outside = tmp_path / "outside.txt"
+    folder = make_submission({"look": LOOKER, "tools": MODULE})
+    with open_submission(folder, isolation=sandbox.LANDLOCK) as sub:
+        with pytest.raises(StudentError, match="PermissionError"):
+            sub.look.read(str(REPO / "solutions" / "activations.py"))
+        with pytest.raises(StudentError, match="PermissionError"):
+            sub.look.read(str(REPO / "pyproject.toml"))
+        with pytest.raises(StudentError, match="PermissionError"):
+            sub.tools.write(str(outside))
+        assert not sub.look.can_import("solutions")
+        sub.tools.write("mine.txt")  # its own folder stays writable
+    assert not outside.exists()
 
 
 def test_the_report_says_which_resource_limits_applied(sub):

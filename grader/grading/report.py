@@ -22,8 +22,10 @@ from grader.units import UNIT_POINTS
 SCHEMA = "backprop-lab/report/1"
 STUDENT, INSTRUCTOR = "student", "instructor"
 ISOLATION_NOTES = {
-    "bubblewrap": "no network, read-only file system, private /tmp and PID namespace, "
-    "no capabilities, resource limits",
+    "bubblewrap": "no network; sees only Python, numpy and its own copy of the submission; "
+    "private /tmp and PID namespace; no capabilities; resource limits",
+    "landlock": "Landlock: reads only Python, numpy and its own files, writes only its scratch "
+    "folder, no TCP; resource limits; Unix sockets by path and other processes not confined",
     "limits-only": "resource limits only: the submission could read files the user can read "
     "and open network connections",
 }

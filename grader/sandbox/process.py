@@ -26,11 +26,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from grader.sandbox import cgroup, protocol
+from grader.sandbox import cgroup, landlock, protocol
 
 BUBBLEWRAP = "bubblewrap"
+LANDLOCK = "landlock"
 LIMITS_ONLY = "limits-only"
-ISOLATION_CHOICES = ("auto", BUBBLEWRAP, LIMITS_ONLY)
+ISOLATION_CHOICES = ("auto", BUBBLEWRAP, LANDLOCK, LIMITS_ONLY)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -65,11 +66,19 @@ def resolve_isolation(
         raise ValueError(f"isolation must be one of {', '.join(ISOLATION_CHOICES)}")
     if requested == LIMITS_ONLY:
         return LIMITS_ONLY
+    if requested == LANDLOCK:
+        if landlock_problem() is not None:
+            raise SandboxUnavailable(f"Landlock cannot be used: {landlock_problem()}")
+        return LANDLOCK
     problem = bubblewrap_problem()
     if problem is None:
         return BUBBLEWRAP
     if requested == BUBBLEWRAP:
         raise SandboxUnavailable(f"bubblewrap cannot be used: {problem}")
+    if landlock_problem() is None:
+        if notice is not None:
+            notice(f"no bubblewrap ({problem}); grading under Landlock: files are confined")
+        return LANDLOCK
     if notice is not None:
         notice(
             f"no sandbox: {problem}. Grading with resource limits only: your code can read and "
@@ -82,16 +91,51 @@ def require_sandbox(requested: str, command: str) -> str:
     """For commands that grade other people's code (`grade batch`, `grade check`, the
     autograder): bubblewrap, or limits-only only when asked for by name; else
     SandboxUnavailable saying how to get bubblewrap."""
-    if requested == LIMITS_ONLY:
-        return LIMITS_ONLY
+    if requested in (LIMITS_ONLY, LANDLOCK):
+        return resolve_isolation(requested)
     problem = bubblewrap_problem()
     if problem is None:
         return BUBBLEWRAP
     raise SandboxUnavailable(
         f"{command} runs submissions only inside a sandbox, and bubblewrap cannot be used here: "
-        f"{problem}. Install it ({HOW_TO_GET_BUBBLEWRAP}), or pass `--isolation limits-only` to "
-        "grade without one (a submission can then read and write what this user can)."
+        f"{problem}. Install it ({HOW_TO_GET_BUBBLEWRAP}), or pass `--isolation landlock` (files "
+        "confined, network and sockets not) or `--isolation limits-only` (no sandbox: a "
+        "submission can read and write what this user can)."
     )
+
+
+@functools.cache
+def landlock_problem() -> str | None:
+    """None if a worker can confine itself with Landlock here, else why not."""
+    version = landlock.abi_version()
+    if version < 1:
+        return (
+            "this kernel has no Landlock (Linux 5.13+ with CONFIG_SECURITY_LANDLOCK, lsm=landlock)"
+        )
+    with tempfile.TemporaryDirectory(prefix="backprop-lab-probe-") as root:
+        layout = Layout.create(Path(root))
+        read, write = landlock_paths(layout)
+        code = (
+            "from grader.sandbox import landlock; "
+            f"landlock.restrict_self({read!r}, {write!r}); import numpy; "
+            f"open({str(layout.work / 'ok')!r}, 'w').write('ok')"
+        )
+        try:
+            result = subprocess.run(
+                python_command(layout, code), capture_output=True, timeout=30, check=False
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            return f"probe failed: {exc}"
+    if result.returncode != 0:
+        return f"probe failed: {result.stderr.decode(errors='replace').strip()[-300:]}"
+    return None
+
+
+def landlock_paths(layout: Layout) -> tuple[list[str], list[str]]:
+    """(readable, writable) paths of a worker under Landlock: the same allow-list as bubblewrap."""
+    read = [str(p) for p in (*visible_paths(), layout.runtime)]
+    read += ["/dev", "/proc", "/sys/devices/system/cpu"]
+    return read, [str(layout.work), "/dev/null"]
 
 
 UNPRIVILEGED_ID = 65534  # nobody: the worker's user under limits-only when the grader is root
@@ -192,7 +236,7 @@ HOW_TO_GET_BUBBLEWRAP = (
 )
 
 #: The worker's own code: the only part of the grader a worker sees (a copy, never the package).
-WORKER_MODULES = ("worker.py", "protocol.py", "probes.py")
+WORKER_MODULES = ("worker.py", "protocol.py", "probes.py", "landlock.py")
 #: The packages a submission (and the worker) may import besides the standard library.
 ALLOWED_PACKAGES = ("numpy", "msgpack")
 
@@ -370,6 +414,10 @@ class WorkerProcess:
                 "--cpu-seconds", str(limits.cpu_seconds), "--file-bytes", str(limits.file_bytes),
                 "--processes", str(limits.processes if counts_processes(isolation) else 0),
             ]  # fmt: skip
+            if isolation == LANDLOCK:
+                read, write = landlock_paths(layout)
+                arguments += [f"--landlock-read={p}" for p in read]
+                arguments += [f"--landlock-write={p}" for p in write]
             code = "from grader.sandbox.worker import main; main(sys.argv[1:])"
             command = [*python_command(layout, code), *arguments]
             if isolation == BUBBLEWRAP:

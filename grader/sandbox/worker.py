@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np  # imported before the submission, so a shipped numpy.py cannot shadow it
 
-from grader.sandbox import probes, protocol
+from grader.sandbox import landlock, probes, protocol
 
 PACKAGE = "submission"
 MAX_TRACEBACK_CHARS = 4000
@@ -178,8 +178,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cpu-seconds", type=int, default=0)
     parser.add_argument("--file-bytes", type=int, default=0)
     parser.add_argument("--processes", type=int, default=0)
+    parser.add_argument("--landlock-read", action="append", default=[])
+    parser.add_argument("--landlock-write", action="append", default=[])
     args = parser.parse_args(argv)
     apply_limits(args.memory_bytes, args.cpu_seconds, args.file_bytes, args.processes)
+    if args.landlock_write:  # before any student code: reads and writes are confined from here
+        landlock.restrict_self(args.landlock_read, args.landlock_write)
     np.seterr(over="warn", divide="warn", invalid="warn", under="ignore")  # numpy defaults
     protocol.send(args.out_fd, protocol.encode({"ok": "ready"}))
     serve(Worker(args.package_dir.resolve()), args.in_fd, args.out_fd)
