@@ -25,7 +25,7 @@ SUITES_DIR = Path(__file__).resolve().parents[1] / "suites"
 MAX_MESSAGE_CHARS = 1500
 #: The whole submission's time for `grade` (any submission is graded within about a minute);
 #: `grade batch` passes its own `--budget`; run_suites' own default is generous.
-GRADE_BUDGET_S = 50.0
+GRADE_BUDGET_S = 45.0
 #: One test's calls together may take this many call limits (a suite's time_limit extends it).
 TEST_LIMIT_CALLS = 3
 
