@@ -113,6 +113,9 @@ def _create_v1(name: str, processes: int, memory_bytes: int) -> Cgroup | None:
             folder.mkdir()
             made.append(folder)
             (folder / limit_file).write_text(str(value))
+            swap = folder / "memory.memsw.limit_in_bytes"  # no swapping past the limit
+            if controller == "memory" and swap.exists():
+                swap.write_text(str(value))
     except OSError:
         for folder in made:
             folder.rmdir()

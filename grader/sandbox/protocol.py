@@ -71,6 +71,8 @@ def encode(value: Any, default: Callable[[Any], Any] | None = None) -> bytes:
         if isinstance(obj, tuple):
             return msgpack.ExtType(EXT_TUPLE, _pack(list(obj), hook))
         if isinstance(obj, (np.ndarray, np.generic)) and _dtype_code(obj.dtype) in ALLOWED_DTYPES:
+            if obj.nbytes > MAX_MESSAGE_BYTES:  # refused before it is copied
+                raise ProtocolError(f"an array of {obj.nbytes} bytes exceeds {MAX_MESSAGE_BYTES}")
             return msgpack.ExtType(EXT_ARRAY, _pack_array(np.asarray(obj)))
         if isinstance(obj, complex):
             return msgpack.ExtType(EXT_COMPLEX, struct.pack("<dd", obj.real, obj.imag))

@@ -1,8 +1,9 @@
-"""Replaces the worker's channel so every answer is True
+"""Replaces the worker's channel so every answer is True: every answer, gates' too, is then
+wrong, never right (the grader only ever sees values)
 (base: the reference with activations stubbed)."""
 # target: activations
 # base: partial
-# expect: score 10; unit gates full
+# expect: score 0
 import sys
 
 protocol = sys.modules.get("grader.sandbox.protocol")
