@@ -430,3 +430,13 @@ def test_without_bwrap_on_path_bubblewrap_tests_skip_with_the_reason(tmp_path):
     run = subprocess.run([sys.executable, "-m", "pytest", *selected], cwd=REPO, env=env,
                          capture_output=True, text=True, timeout=600)  # fmt: skip
     assert run.returncode == 1, run.stdout[-2000:]
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0 or sandbox.unprivileged_problem() is not None,
+    reason=f"needs root and a Python that nobody can run: {sandbox.unprivileged_problem()}",
+)
+def test_limits_only_as_root_runs_the_worker_as_nobody(make_submission):
+    folder = make_submission({"who": "import os\ndef uid():\n    return os.getuid()\n"})
+    with open_submission(folder, isolation=sandbox.LIMITS_ONLY) as sub:
+        assert sub.who.uid() == sandbox.UNPRIVILEGED_ID
