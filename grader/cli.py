@@ -15,7 +15,13 @@ from pathlib import Path
 
 from grader.edition import EDITION
 from grader.grading import report
-from grader.grading.runner import RunResult, SuiteError, run_suites, withheld_tests
+from grader.grading.runner import (
+    GRADE_BUDGET_S,
+    RunResult,
+    SuiteError,
+    run_suites,
+    withheld_tests,
+)
 from grader.grading.scoring import HIDDEN, group_by_unit, total
 from grader.sandbox.process import (
     ISOLATION_CHOICES,
@@ -129,6 +135,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--memory", type=int, default=Limits.memory_bytes // 2**20, metavar="MB",
         help=f"address-space limit of the worker (default {Limits.memory_bytes // 2**20})",
     )  # fmt: skip
+    parser.add_argument(
+        "--budget", type=float, default=GRADE_BUDGET_S, metavar="SECONDS",
+        help=f"time limit of the whole submission (default {GRADE_BUDGET_S:g})",
+    )  # fmt: skip
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the total")
     parser.add_argument("--version", action="version", version=report.grader_version())
     return parser
@@ -178,7 +188,9 @@ def _main(argv: list[str]) -> int:
     )
     started_at, start = report.now_utc(), time.monotonic()
     try:
-        run = run_suites(path, units=graded, limits=limits, isolation=args.isolation)
+        run = run_suites(
+            path, units=graded, limits=limits, isolation=args.isolation, budget_s=args.budget
+        )
     except (UnusableSubmission, SandboxUnavailable) as exc:
         print(f"grade: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE

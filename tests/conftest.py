@@ -23,16 +23,41 @@ SOLUTIONS = REPO / "solutions"
 EXERCISES = REPO / "exercises"
 
 
-def isolation_levels() -> list[str]:
-    """Both levels where bubblewrap works; CI sets BACKPROP_LAB_REQUIRE_BWRAP=1 so it must."""
-    if sandbox.bubblewrap_problem() is None or os.environ.get("BACKPROP_LAB_REQUIRE_BWRAP"):
-        return [sandbox.BUBBLEWRAP, sandbox.LIMITS_ONLY]
-    return [sandbox.LIMITS_ONLY]
+def bubblewrap_missing() -> str | None:
+    """Why bubblewrap tests cannot run here, or None: they run (and fail where bubblewrap is
+    missing) when BACKPROP_LAB_REQUIRE_BWRAP=1, as CI sets it."""
+    if os.environ.get("BACKPROP_LAB_REQUIRE_BWRAP") == "1":
+        return None
+    return sandbox.bubblewrap_problem()
+
+
+#: Marks a test that needs bubblewrap: skipped, with the reason, where it cannot run.
+needs_bubblewrap = [
+    pytest.mark.bubblewrap,
+    pytest.mark.skipif(
+        bubblewrap_missing() is not None,
+        reason=f"needs bubblewrap: {bubblewrap_missing()} (BACKPROP_LAB_REQUIRE_BWRAP=1 to fail)",
+    ),
+]
+
+
+needs_landlock = pytest.mark.skipif(
+    sandbox.landlock_problem() is not None, reason=f"needs Landlock: {sandbox.landlock_problem()}"
+)
+
+
+def isolation_levels() -> list:
+    """Every level; bubblewrap and Landlock skip with the reason where they cannot run."""
+    return [
+        pytest.param(sandbox.BUBBLEWRAP, marks=needs_bubblewrap),
+        pytest.param(sandbox.LANDLOCK, marks=needs_landlock),
+        sandbox.LIMITS_ONLY,
+    ]
 
 
 @pytest.fixture(params=isolation_levels())
 def isolation(request: pytest.FixtureRequest) -> str:
-    """Each isolation level this machine offers (CI: both)."""
+    """Each isolation level (the bubblewrap one skipped where it cannot run)."""
     return request.param
 
 

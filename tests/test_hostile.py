@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -17,12 +19,12 @@ from grader.grading.scoring import STATUSES
 from grader.sandbox.process import Limits
 from grader.submissions.patches import apply_patch, load_patch
 from grader.units import UNIT_POINTS
-from tests.conftest import isolation_levels
+from tests.conftest import needs_bubblewrap
 from tests.grading import HOSTILE, REPO
 
 UNITS = ["gates", "activations"]  # activations is attacked; gates is the control
 LIMITS = Limits(call_timeout_s=2.0, memory_bytes=3 * 2**30)
-MAX_GRADING_S = 120  # bound for one hostile submission: per-call limit x tests, with room
+CLASSMATE_REPORT = "schema: backprop-lab/report/1\nscore: 42.0\nmax_score: 100\n"
 
 
 def header(path: Path, key: str, default: str | None = None) -> str:
@@ -31,10 +33,22 @@ def header(path: Path, key: str, default: str | None = None) -> str:
     return match.group(1).strip() if match else default
 
 
-def runnable_cases() -> list[Path]:
-    """Every case; those marked `# needs: bubblewrap` only where bubblewrap is available."""
-    has_bubblewrap = "bubblewrap" in isolation_levels()
-    return [p for p in HOSTILE if header(p, "needs", "") != "bubblewrap" or has_bubblewrap]
+def case_params() -> list:
+    """Every case; those marked `# needs: bubblewrap` skip, with the reason, without it."""
+    return [
+        pytest.param(p, id=p.stem, marks=needs_bubblewrap if header(p, "needs", "") else ())
+        for p in HOSTILE
+    ]
+
+
+def make_base(name: str, target: Path) -> Path:
+    """exercises, solutions, or partial: the reference with activations stubbed (gates earn
+    their full points, activations none), so an attack that raises the score shows."""
+    if name in ("exercises", "solutions"):
+        return REPO / name
+    shutil.copytree(REPO / "solutions", target, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copyfile(REPO / "exercises" / "activations.py", target / "activations.py")
+    return target
 
 
 def tree_digest() -> str:
@@ -44,6 +58,15 @@ def tree_digest() -> str:
         for path in sorted((REPO / folder).rglob("*.py")):
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def contents(paths: list[Path]) -> list[str | None]:
+    """SHA-256 of each file's content (None if it does not exist)."""
+    return [hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else None for p in paths]
+
+
+def open_descriptors() -> int:
+    return len(os.listdir("/proc/self/fd"))
 
 
 def worker_processes(scratch_root: Path) -> list[str]:
@@ -62,43 +85,50 @@ def worker_processes(scratch_root: Path) -> list[str]:
 def check_expectation(expectation: str, results) -> None:
     for clause in (c.strip() for c in expectation.split(";")):
         words = clause.split()
-        if clause == "score 0":
-            assert sum(r.points for r in results) == 0
+        if words[0] == "score":
+            assert sum(r.points for r in results) == pytest.approx(float(words[1])), clause
         elif words[0] == "unit" and words[2] == "full":
             unit_results = [r for r in results if r.unit == words[1]]
             assert sum(r.points for r in unit_results) == pytest.approx(UNIT_POINTS[words[1]])
         elif words[0] == "unit":
-            assert all(r.status == words[2] for r in results if r.unit == words[1])
+            assert all(r.status == words[2] for r in results if r.unit == words[1]), clause
         elif words[0] == "some":
             wanted = words[1].split("-or-")
             assert any(r.status in wanted for r in results), clause
+        elif words[0] == "message":
+            text = clause.removeprefix("message").strip()
+            assert any(text in r.message for r in results), clause
         else:
             raise AssertionError(f"unknown expectation {clause!r}")
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", runnable_cases(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", case_params())
 def test_hostile_submission_is_graded_honestly(path, tmp_path, monkeypatch):
     scratch_root = tmp_path / "scratch"
     scratch_root.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch_root))  # the worker's scratch goes here
-    base = REPO / header(path, "base")
+    classmate = tmp_path / "classmate" / "grade-report.yaml"  # a finished report beside it
+    classmate.parent.mkdir()
+    classmate.write_text(CLASSMATE_REPORT)
+    base = make_base(header(path, "base"), tmp_path / "base")
     folder = apply_patch(load_patch(path), base, tmp_path / "submission")
     isolation = header(path, "needs", "auto")
     before = tree_digest()
     outside = sorted(p.name for p in tmp_path.iterdir())
     watched = [Path.cwd() / "grade-report.yaml", Path.home() / "grade-report.yaml",
-               Path("/tmp/backprop-lab-pwned")]  # fmt: skip
-    existed = [w.exists() for w in watched]
+               Path("/tmp/backprop-lab-pwned"), classmate]  # fmt: skip
+    watched_before = contents(watched)
+    descriptors = open_descriptors()
     start = time.monotonic()
     run = run_suites(folder, units=UNITS, limits=LIMITS, isolation=isolation)
     elapsed = time.monotonic() - start
-    assert elapsed < MAX_GRADING_S
     check_expectation(header(path, "expect"), run.results)
     assert tree_digest() == before, "the submission changed the grader or the course files"
     assert sorted(p.name for p in tmp_path.iterdir()) == outside, "it wrote beside its scratch"
-    assert [w.exists() for w in watched] == existed, "it forged a file outside its scratch"
+    assert contents(watched) == watched_before, "a file outside its scratch was changed"
     assert worker_processes(scratch_root) == [], "a process from the submission outlived it"
+    assert open_descriptors() == descriptors, "the grader leaked file descriptors"
     assert all(len(r.output) <= LIMITS.output_bytes + 100 for r in run.results)
     data = report.build_report(
         run, submission=folder, started_at=report.now_utc(), duration_s=elapsed

@@ -169,3 +169,21 @@ def test_a_closed_pipe_and_a_silent_one_are_told_apart(pipe):
     os.close(write_fd)
     with pytest.raises(protocol.ChannelClosed):
         protocol.Receiver(read_fd).receive(time.monotonic() + 1)
+
+
+def test_a_message_with_too_many_items_is_refused_before_it_is_built():
+    many_small_lists = msgpack.packb([[[0]] * 600_000] * 4)  # 2.4 million items, 10 MB
+    with pytest.raises(protocol.ProtocolError, match="more than"):
+        protocol.decode(many_small_lists)
+    tiny_tuple = msgpack.packb(msgpack.ExtType(protocol.EXT_TUPLE, msgpack.packb([])))
+    tuples = b"\xdd" + (3 * 2**20).to_bytes(4, "big") + tiny_tuple * (3 * 2**20)
+    with pytest.raises(protocol.ProtocolError, match=r"exceeds max_array_len|more than"):
+        protocol.decode(tuples)
+    tuples_in_lists = msgpack.packb([[msgpack.ExtType(protocol.EXT_TUPLE, b"\x90")] * 2**19] * 3)
+    with pytest.raises(protocol.ProtocolError, match="more than"):
+        protocol.decode(tuples_in_lists)  # 1.5 million tuples in lists under the length cap
+
+
+def test_a_message_at_the_item_limit_still_decodes():
+    value = [[0.5] * 1000 for _ in range(1000)]  # a million numbers: allowed
+    assert protocol.decode(protocol.encode(value)) == value

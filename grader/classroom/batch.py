@@ -26,7 +26,13 @@ import yaml
 from grader.classroom import classbook, gradescope
 from grader.grading import report, signing
 from grader.grading.runner import run_suites
-from grader.sandbox.process import ISOLATION_CHOICES, Limits, blas_threads_per_worker
+from grader.sandbox.process import (
+    ISOLATION_CHOICES,
+    Limits,
+    SandboxUnavailable,
+    blas_threads_per_worker,
+    require_sandbox,
+)
 from grader.submissions import UnusableSubmission
 from grader.submissions.find import (
     Entry,
@@ -430,7 +436,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", choices=["gradescope"], action="append", default=[],
                         help="also write out/gradescope/<student>/results.json")  # fmt: skip
     parser.add_argument("--unit", action="append", choices=UNITS, help="grade only these units")
-    parser.add_argument("--isolation", choices=ISOLATION_CHOICES, default="auto")
+    parser.add_argument("--isolation", choices=ISOLATION_CHOICES, default="auto",
+                        help="auto/bubblewrap (default): refuse to run without bubblewrap; "
+                        "limits-only: grade without a sandbox, explicitly")  # fmt: skip
     parser.add_argument("--timeout", type=float, default=Limits.call_timeout_s,
                         help="time limit of one call into a submission, in seconds")  # fmt: skip
     parser.add_argument("--key", type=Path, help="signing key file (default: $BACKPROP_LAB_KEY "
@@ -450,6 +458,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str]) -> int:
     """Entry point of `grade batch`."""
     args = build_parser().parse_args(argv)
+    try:
+        args.isolation = require_sandbox(args.isolation, "grade batch")
+    except SandboxUnavailable as exc:
+        print(f"grade batch: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
     if not args.submissions.is_dir():
         print(f"grade batch: {args.submissions}: not a folder", file=sys.stderr)
         return EXIT_UNUSABLE

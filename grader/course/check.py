@@ -25,7 +25,13 @@ from typing import Any
 from grader.course import contract
 from grader.grading.report import write_atomic, write_yaml
 from grader.grading.runner import run_suites
-from grader.sandbox.process import Limits, blas_threads_per_worker
+from grader.sandbox.process import (
+    ISOLATION_CHOICES,
+    Limits,
+    SandboxUnavailable,
+    blas_threads_per_worker,
+    require_sandbox,
+)
 from grader.submissions.patches import Patch, apply_patch, load_patch
 from grader.units import UNIT_POINTS
 
@@ -281,6 +287,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=os.cpu_count() or 1,
         help="parallel gradings (default: cores)",
     )
+    parser.add_argument("--isolation", choices=ISOLATION_CHOICES, default="auto",
+                        help="auto/bubblewrap (default): refuse to run without bubblewrap; "
+                        "limits-only: grade without a sandbox, explicitly")  # fmt: skip
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the result as JSON")
     parser.add_argument("--yaml", type=Path, metavar="FILE", help="also write the result as YAML")
     return parser
@@ -289,6 +298,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str]) -> int:
     """Entry point of `grade check`; 0 only if every check passes."""
     args = build_parser().parse_args(argv)
+    try:
+        args.isolation = require_sandbox(args.isolation, "grade check")
+    except SandboxUnavailable as exc:
+        print(f"grade check: {exc}", file=sys.stderr)
+        return 2
     args.solutions = args.solutions or args.root / "solutions"
     args.exercises = args.exercises or args.root / "exercises"
     args.mutants = args.mutants or args.root / "tests" / "mutants"

@@ -18,6 +18,9 @@ from grader.suites import SUBMISSION_KEY
 MAX_MESSAGE_CHARS = 1500
 __all__ = ["GradingPlugin", "SuiteError"]
 
+#: One test's calls together may take this many call limits (a suite's time_limit extends it).
+TEST_LIMIT_CALLS = 3
+
 
 class GradingPlugin:
     """A pytest plugin that gives suites the submission and records points and outcomes."""
@@ -34,6 +37,7 @@ class GradingPlugin:
         self.order_seed = order_seed
         self.deadline = time.monotonic() + budget_s
         self.budget_s = budget_s
+        submission.set_budget(budget_s)
         self.results: dict[str, TestResult] = {}
         self.metrics: dict[str, Any] = {}
 
@@ -56,6 +60,7 @@ class GradingPlugin:
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         if time.monotonic() > self.deadline:
             raise WorkerTimeout(f"the submission's time budget of {self.budget_s:g} s is used up")
+        self.submission.start_test(TEST_LIMIT_CALLS * self.submission.limits.call_timeout_s)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:

@@ -24,8 +24,10 @@ SCHEMA = "backprop-lab/report/1"
 _SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 STUDENT, INSTRUCTOR = "student", "instructor"
 ISOLATION_NOTES = {
-    "bubblewrap": "no network, read-only file system, private /tmp and PID namespace, "
-    "no capabilities, resource limits",
+    "bubblewrap": "no network; sees only Python, numpy and its own copy of the submission; "
+    "private /tmp and PID namespace; no capabilities; resource limits",
+    "landlock": "Landlock: reads only Python, numpy and its own files, writes only its scratch "
+    "folder, no TCP; resource limits; Unix sockets by path and other processes not confined",
     "limits-only": "resource limits only: the submission could read files the user can read "
     "and open network connections",
 }
@@ -71,14 +73,15 @@ def now_utc() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def environment(isolation: str) -> dict[str, str]:
-    """Where the grading ran."""
+def environment(isolation: str, resource_limits: str = "") -> dict[str, str]:
+    """Where the grading ran, and which process and memory limits applied."""
     return {
         "python": platform.python_version(),
         "numpy": np.__version__,
         "platform": platform.platform(),
         "isolation": isolation,
         "isolation_note": ISOLATION_NOTES.get(isolation, ""),
+        "resource_limits": resource_limits,
     }
 
 
@@ -104,7 +107,7 @@ def build_report(
         "mode": mode,
         "started_at": started_at,
         "duration_s": round(duration_s, 3),
-        "environment": environment(run.isolation),
+        "environment": environment(run.isolation, run.resource_limits),
         "score": score,
         "max_score": max_score,
         "units": [unit_entry(unit, mode) for unit in units],

@@ -16,7 +16,7 @@ from typing import Any
 
 from grader.grading.scoring import HIDDEN, NOT_RUN, PUBLIC, SuiteError, TestResult
 from grader.sandbox.process import Limits
-from grader.sandbox.proxy import Submission
+from grader.sandbox.proxy import Submission, SubmissionError
 from grader.submissions.sources import open_submission
 from grader.units import UNIT_POINTS
 
@@ -24,6 +24,9 @@ SUITES_DIR = Path(__file__).resolve().parents[1] / "suites"
 #: Student edition only (written by `grade release`): {unit: {"tests": n, "points": p}} of the
 #: hidden tests it leaves out; they run when the student submits.
 WITHHELD_FILE = SUITES_DIR / "hidden_summary.json"
+#: The whole submission's time for `grade` (any submission is graded within about a minute);
+#: `grade batch` passes its own `--budget`; run_suites' own default is generous.
+GRADE_BUDGET_S = 45.0
 __all__ = ["SUITES_DIR", "RunResult", "SuiteError", "run_suites", "withheld_tests"]
 
 
@@ -36,6 +39,7 @@ class RunResult:
     isolation: str
     worker_restarts: int
     problems: list[str] = dataclasses.field(default_factory=list)
+    resource_limits: str = ""  # which process and memory limits applied (report environment)
 
 
 def withheld_tests() -> dict[str, dict[str, float]]:
@@ -86,22 +90,23 @@ def run_suites(
             )
         results = list(plugin.results.values())
         check_unit_totals(results)
-        problems = [str(failure) for failure in submission.import_failures.values()]
+        problems = submission.problems + [str(f) for f in submission.import_failures.values()]
         never_ran = [result for result in results if result.status == NOT_RUN]
         for result in never_ran:
             result.message = "this test never ran (a grader fault, not yours): it earns nothing"
         if never_ran:
             problems.append(f"{len(never_ran)} test(s) never ran; ask your instructor")
         return RunResult(
-            results, plugin.metrics, submission.isolation, submission.restarts, problems
-        )
+            results, plugin.metrics, submission.isolation, submission.restarts, problems,
+            submission.resource_limits,
+        )  # fmt: skip
 
 
 def _start_worker_early(submission: Submission) -> None:
     """Start the worker without waiting for it, so that it boots while pytest collects the
     suites (the first test's call then finds it ready or nearly). A start that fails here is
     tried again, and reported, by the first test that needs the worker."""
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, SubmissionError):
         submission._ensure_worker()
 
 

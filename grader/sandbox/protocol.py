@@ -33,6 +33,9 @@ ALLOWED_DTYPES = frozenset(
 MAX_MESSAGE_BYTES = 256 * 2**20
 MAX_DEPTH = 64
 MAX_NDIM = 32
+#: Containers, their items and extension values one message may hold in all (arrays count
+#: once): decoding cost is bounded by this, not by what the sender chose to pack.
+MAX_ELEMENTS = 2**20
 _HEADER = struct.Struct(">I")
 
 
@@ -68,6 +71,8 @@ def encode(value: Any, default: Callable[[Any], Any] | None = None) -> bytes:
         if isinstance(obj, tuple):
             return msgpack.ExtType(EXT_TUPLE, _pack(list(obj), hook))
         if isinstance(obj, (np.ndarray, np.generic)) and _dtype_code(obj.dtype) in ALLOWED_DTYPES:
+            if obj.nbytes > MAX_MESSAGE_BYTES:  # refused before it is copied
+                raise ProtocolError(f"an array of {obj.nbytes} bytes exceeds {MAX_MESSAGE_BYTES}")
             return msgpack.ExtType(EXT_ARRAY, _pack_array(np.asarray(obj)))
         if isinstance(obj, complex):
             return msgpack.ExtType(EXT_COMPLEX, struct.pack("<dd", obj.real, obj.imag))
@@ -114,24 +119,44 @@ def _pack_array(array: np.ndarray) -> bytes:
 
 
 def decode(data: bytes, handle: Callable[[Handle], Any] | None = None) -> Any:
-    """Decode one message body; `handle(h)` turns each Handle into what the caller wants."""
+    """Decode one message body; `handle(h)` turns each Handle into what the caller wants.
+
+    Refuses, before building more, a message with more than MAX_ELEMENTS items in all.
+    """
     try:
-        return _unpack(data, handle, depth=0)
+        return _unpack(data, handle, depth=0, cost=_Cost())
     except ProtocolError:
         raise
     except (ValueError, TypeError, msgpack.UnpackException, RecursionError) as exc:
         raise ProtocolError(f"malformed message: {type(exc).__name__}: {exc}") from exc
 
 
-def _unpack(data: bytes, handle: Callable[[Handle], Any] | None, depth: int) -> Any:
+class _Cost:
+    """Counts the items decoded so far in one message and stops past MAX_ELEMENTS."""
+
+    def __init__(self) -> None:
+        self.elements = 0
+
+    def add(self, n: int) -> None:
+        self.elements += n
+        if self.elements > MAX_ELEMENTS:
+            raise ProtocolError(f"message holds more than {MAX_ELEMENTS} items")
+
+    def container(self, value: Any) -> Any:
+        self.add(len(value) + 1)
+        return value
+
+
+def _unpack(data: bytes, handle: Callable[[Handle], Any] | None, depth: int, cost: _Cost) -> Any:
     if depth > MAX_DEPTH:
         raise ProtocolError(f"message nested deeper than {MAX_DEPTH} levels")
 
     def ext_hook(code: int, payload: bytes) -> Any:
+        cost.add(1)
         if code == EXT_ARRAY:
             return _unpack_array(payload)
         if code == EXT_TUPLE:
-            items = _unpack(payload, handle, depth + 1)
+            items = _unpack(payload, handle, depth + 1, cost)
             if not isinstance(items, list):
                 raise ProtocolError("a tuple must hold a list")
             return tuple(items)
@@ -141,7 +166,11 @@ def _unpack(data: bytes, handle: Callable[[Handle], Any] | None, depth: int) -> 
             return complex(*struct.unpack("<dd", payload))
         raise ProtocolError(f"unknown extension type {code}")
 
-    return msgpack.unpackb(data, raw=False, strict_map_key=False, ext_hook=ext_hook)
+    return msgpack.unpackb(
+        data, raw=False, strict_map_key=False, ext_hook=ext_hook,
+        list_hook=cost.container, object_hook=cost.container,
+        max_array_len=MAX_ELEMENTS, max_map_len=MAX_ELEMENTS,
+    )  # fmt: skip
 
 
 def _unpack_array(payload: bytes) -> np.ndarray | np.generic:

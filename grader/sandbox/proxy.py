@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import math
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -54,12 +55,15 @@ class WorkerCrashed(SubmissionError):
 class RemoteObject:
     """A reference to an object in the worker; attribute access, calls and [] go across."""
 
-    __slots__ = ("_generation", "_handle", "_sub")
+    __slots__ = ("_generation", "_handle", "_label", "_sub")
 
-    def __init__(self, sub: Submission, handle: protocol.Handle, generation: int) -> None:
+    def __init__(
+        self, sub: Submission, handle: protocol.Handle, generation: int, label: str = ""
+    ) -> None:
         object.__setattr__(self, "_sub", sub)
         object.__setattr__(self, "_handle", handle)
         object.__setattr__(self, "_generation", generation)
+        object.__setattr__(self, "_label", label or handle.type_name)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
@@ -83,22 +87,37 @@ class Submission:
     """A submission's modules (name -> source), imported in a sandboxed worker, called by handle."""
 
     def __init__(
-        self, modules: dict[str, str], limits: Limits | None = None, isolation: str = "auto"
+        self,
+        modules: dict[str, str],
+        limits: Limits | None = None,
+        isolation: str = "auto",
+        notice: Callable[[str], None] | None = None,
     ) -> None:
         self.limits = limits or Limits()
-        self.isolation = sandbox.resolve_isolation(isolation)
+        self.isolation = sandbox.resolve_isolation(isolation, notice=notice)
         self.scratch = Path(tempfile.mkdtemp(prefix="backprop-lab-"))
-        self.package_dir = self.scratch / "submission"
-        write_modules(modules, self.package_dir)
+        try:
+            self.layout = sandbox.Layout.create(self.scratch)
+            self.package_dir = self.layout.work / "submission"
+            write_modules(modules, self.package_dir)
+            self._module_names = set(modules)  # what was written, not what the worker left
+        except BaseException:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            raise
         self._worker: sandbox.WorkerProcess | None = None
         self._generation = 0
         self._timeout = self.limits.call_timeout_s
+        self._test_deadline = math.inf
+        self._budget_deadline = math.inf
         self.import_failures: dict[str, SubmissionError] = {}
+        self.problems: list[str] = []  # e.g. files refused when the submission was read
+        self.hung: dict[str, float] = {}  # function -> the limit it ran past
+        self.broken: dict[str, str] = {}  # function -> the invalid answer it sent
         self._output = bytearray()
-        self._offsets = [0, 0]
         self.restarts = 0
         self.last_warnings: list[str] = []
         self._import_hung = False
+        self.resource_limits = sandbox.limits_note(self.isolation, self.limits)
 
     # -- what the suites use
     def __getattr__(self, name: str) -> RemoteObject:
@@ -110,8 +129,7 @@ class Submission:
         """The submission's module `name` (e.g. "activations"), imported in the worker."""
         if name in self.import_failures:
             raise copy.copy(self.import_failures[name]).with_traceback(None)
-        module_file, package_init = self.package_dir / f"{name}.py", self.package_dir / name
-        if not (module_file.is_file() or (package_init / "__init__.py").is_file()):
+        if not ({f"{name}.py", f"{name}/__init__.py"} & self._module_names):
             missing = StudentError("FileNotFoundError", f"{name}.py is not in the submission")
             self.import_failures[name] = missing
             raise missing
@@ -152,12 +170,26 @@ class Submission:
 
     @contextlib.contextmanager
     def time_limit(self, seconds: float) -> Iterator[None]:
-        """Calls inside the block may each take up to `seconds`."""
+        """Calls inside the block may each take up to `seconds` (the test's own limit grows to
+        allow it; the submission's budget does not)."""
         previous, self._timeout = self._timeout, seconds
+        previous_test = self._test_deadline
+        if self._test_deadline != math.inf:
+            self._test_deadline = max(self._test_deadline, time.monotonic() + seconds)
         try:
             yield
         finally:
             self._timeout = previous
+            self._test_deadline = previous_test
+
+    def set_budget(self, seconds: float) -> None:
+        """The whole submission's time: no call runs past it."""
+        self._budget_deadline = time.monotonic() + seconds
+
+    def start_test(self, seconds: float | None) -> None:
+        """A test begins: its calls together may take up to `seconds` (None: no test limit)."""
+        self._test_deadline = math.inf if seconds is None else time.monotonic() + seconds
+        self.last_warnings = []
 
     def reset(self) -> None:
         """Forget every remote object (between tests); keeps the worker if it is healthy."""
@@ -166,6 +198,7 @@ class Submission:
 
     def take_output(self) -> str:
         """The student's stdout/stderr captured since the last call of this method (capped)."""
+        self._collect_output()
         text = self._output.decode(errors="replace")
         self._output.clear()
         return text
@@ -183,20 +216,38 @@ class Submission:
 
     # -- the channel
     def request(self, op: str, **args: Any) -> Any:
-        """Run one operation in the worker and return its decoded result."""
+        """Run one operation in the worker and return its decoded result.
+
+        Its deadline is the soonest of the call limit, the test's and the submission's; a
+        function that ran past its limit once fails at once afterwards.
+        """
+        label = self._label_of(op, args)
+        if op == "call" and label in self.hung:
+            raise WorkerTimeout(
+                f"{label} did not return within {self.hung[label]:g} s earlier in this run"
+            )
+        if op == "call" and label in self.broken:
+            raise WorkerCrashed(f"{label} {self.broken[label]} earlier in this run")
         worker = self._ensure_worker()
         body = protocol.encode({"op": op, "args": args}, default=self._to_handle)
-        deadline = time.monotonic() + self._timeout
+        limit, why = self._limit()
+        deadline = time.monotonic() + limit
         try:
             protocol.send(worker.request_fd, body, deadline)
-            answer = protocol.decode(self._receive(worker, deadline), handle=self._from_handle)
+            answer = protocol.decode(
+                self._receive(worker, deadline), handle=self._from_handle_labelled(label)
+            )
         except protocol.ChannelTimeout:
             self._stop_worker(grace_s=0.0)
-            raise WorkerTimeout(f"no answer within the time limit of {self._timeout:g} s") from None
+            if op == "call" and why == "call":
+                self.hung[label] = limit
+            raise WorkerTimeout(_timeout_message(why, limit, label)) from None
         except (protocol.ChannelClosed, protocol.ProtocolError) as exc:
             reason = self._stop_worker(grace_s=1.0) or str(exc)
             if isinstance(exc, protocol.ProtocolError):
                 reason = f"the worker sent an invalid answer ({exc})"
+                if op == "call":
+                    self.broken[label] = f"sent an invalid answer ({exc})"
             raise WorkerCrashed(reason) from None
         finally:
             self._collect_output()
@@ -204,15 +255,51 @@ class Submission:
         self.last_warnings = [str(w) for w in warned] if isinstance(warned, list) else []
         return _unwrap(answer)
 
+    def _limit(self) -> tuple[float, str]:
+        """(seconds, which limit) for the next call: the soonest of call, test and budget."""
+        now = time.monotonic()
+        limits = [
+            (self._timeout, "call"),
+            (self._test_deadline - now, "test"),
+            (self._budget_deadline - now, "budget"),
+        ]
+        seconds, why = min(limits)
+        if seconds <= 0:
+            raise WorkerTimeout(_timeout_message(why, 0.0, ""))
+        return seconds, why
+
+    @staticmethod
+    def _label_of(op: str, args: dict) -> str:
+        target = args.get("target")
+        base = target._label if isinstance(target, RemoteObject) else ""
+        if op == "import":
+            return str(args.get("name"))
+        if op == "getattr":
+            return f"{base}.{args.get('name')}"
+        if op == "call":
+            return base
+        return f"{base}[...]" if op in ("getitem", "ref_item") else base
+
     def _receive(self, worker: sandbox.WorkerProcess, deadline: float) -> bytes:
         return worker.receiver.receive(deadline)
 
     def _ensure_worker(self) -> sandbox.WorkerProcess:
         if self._worker is None:
-            self._worker = sandbox.WorkerProcess(
-                self.scratch, self.package_dir, self.limits, self.isolation
+            worker = sandbox.WorkerProcess(
+                self.layout, self.package_dir, self.limits, self.isolation
             )
             self._generation += 1
+            try:
+                worker.wait_until_ready(self.limits.startup_timeout_s)
+            except (protocol.ChannelTimeout, protocol.ChannelClosed, protocol.ProtocolError):
+                worker.kill()
+                self._output += worker.output.take()
+                self.restarts += 1
+                raise WorkerCrashed(
+                    f"the worker did not start within {self.limits.startup_timeout_s:g} s "
+                    f"({worker.exit_reason()})"
+                ) from None
+            self._worker = worker
         return self._worker
 
     def _stop_worker(self, grace_s: float = 0.0) -> str | None:
@@ -220,6 +307,8 @@ class Submission:
             return None
         worker, self._worker = self._worker, None
         worker.kill(grace_s)
+        self._output += worker.output.take()
+        self._cap_output()
         self.restarts += 1
         return worker.exit_reason()
 
@@ -233,23 +322,31 @@ class Submission:
     def _from_handle(self, handle: protocol.Handle) -> RemoteObject:
         return RemoteObject(self, handle, self._generation)
 
+    def _from_handle_labelled(self, label: str) -> Callable[[protocol.Handle], RemoteObject]:
+        def make(handle: protocol.Handle) -> RemoteObject:
+            return RemoteObject(self, handle, self._generation, label)
+
+        return make
+
     def _collect_output(self) -> None:
         """Append what the student printed since the last call, up to the output cap."""
-        for index, path in enumerate((self.scratch / ".stdout", self.scratch / ".stderr")):
-            try:
-                size = path.stat().st_size
-            except OSError:
-                continue
-            if size <= self._offsets[index]:
-                continue
-            room = max(self.limits.output_bytes - len(self._output), 0)
-            with open(path, "rb") as stream:
-                stream.seek(self._offsets[index])
-                chunk = stream.read(room + 1)
-            self._offsets[index] = size
-            if len(chunk) > room:
-                chunk = chunk[:room] + b"\n[... output truncated ...]\n"
-            self._output += chunk
+        if self._worker is not None:
+            self._output += self._worker.output.take()
+        self._cap_output()
+
+    def _cap_output(self) -> None:
+        if len(self._output) > self.limits.output_bytes:
+            del self._output[self.limits.output_bytes :]
+            self._output += b"\n[... output truncated ...]\n"
+
+
+def _timeout_message(why: str, seconds: float, label: str) -> str:
+    if why == "budget":
+        return "the submission's time budget is used up"
+    if why == "test":
+        return "this test's time limit is used up"
+    what = f"{label} did not return" if label else "no answer"
+    return f"{what} within the time limit of {seconds:g} s"
 
 
 def _unwrap(answer: Any) -> Any:

@@ -2,8 +2,10 @@
 
 Started by `grader.sandbox.process` as `python -m grader.sandbox.worker --package-dir DIR ...`.
 Requests arrive on fd `--in-fd`, answers leave on fd `--out-fd` (see `grader.sandbox.protocol`); the
-submission's own stdout and stderr go to files the grader reads. Nothing this process sends
-is trusted by the grader: it only ever decides the values the student's code returns.
+submission's own stdout and stderr go to a pipe the grader drains. It runs from a copy of this
+module, `protocol` and `probes` (never from the grader's package), and says "ready" once Python,
+numpy and its limits are in place, before the first request's clock starts. Nothing this process
+sends is trusted by the grader: it only ever decides the values the student's code returns.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 
 import numpy as np  # imported before the submission, so a shipped numpy.py cannot shadow it
 
-from grader.sandbox import probes, protocol
+from grader.sandbox import landlock, probes, protocol
 
 try:  # POSIX only: the grader checks first (process.platform_problem) and never starts us without
     import resource
@@ -136,16 +138,17 @@ def _load_package(package_dir: Path) -> None:
         raise
 
 
-def apply_limits(memory_bytes: int, cpu_seconds: int, file_bytes: int) -> None:
-    """Cap address space, CPU time and file size; no core dumps."""
+def apply_limits(memory_bytes: int, cpu_seconds: int, file_bytes: int, processes: int = 0) -> None:
+    """Cap address space, CPU time, file size and processes; no core dumps."""
     for limit, value in (
         (resource.RLIMIT_AS, memory_bytes),
         (resource.RLIMIT_CPU, cpu_seconds),
         (resource.RLIMIT_FSIZE, file_bytes),
-        (resource.RLIMIT_CORE, 0),
+        (resource.RLIMIT_NPROC, processes),
     ):
         if value > 0:
             resource.setrlimit(limit, (value, value))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
 def serve(worker: Worker, in_fd: int, out_fd: int) -> None:
@@ -178,9 +181,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--memory-bytes", type=int, default=0)
     parser.add_argument("--cpu-seconds", type=int, default=0)
     parser.add_argument("--file-bytes", type=int, default=0)
+    parser.add_argument("--processes", type=int, default=0)
+    parser.add_argument("--landlock-read", action="append", default=[])
+    parser.add_argument("--landlock-write", action="append", default=[])
     args = parser.parse_args(argv)
-    apply_limits(args.memory_bytes, args.cpu_seconds, args.file_bytes)
+    apply_limits(args.memory_bytes, args.cpu_seconds, args.file_bytes, args.processes)
+    if args.landlock_write:  # before any student code: reads and writes are confined from here
+        landlock.restrict_self(args.landlock_read, args.landlock_write)
     np.seterr(over="warn", divide="warn", invalid="warn", under="ignore")  # numpy defaults
+    protocol.send(args.out_fd, protocol.encode({"ok": "ready"}))
     serve(Worker(args.package_dir.resolve()), args.in_fd, args.out_fd)
 
 

@@ -41,16 +41,24 @@ class Definition:
 
 def read_cells(path: Path) -> list[Cell]:
     """The code cells of a notebook; UnusableSubmission if it is not a valid notebook."""
-    import nbformat  # here, not at the top: `grade` on .py files never pays for its import
 
     try:
-        notebook = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, nbformat.reader.NotJSONError):
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
         raise UnusableSubmission(f"{path.name}: not a notebook (not valid JSON)") from None
+    return cells_of(path.name, text)
+
+
+def cells_of(name: str, text: str) -> list[Cell]:
+    """The code cells of the notebook `name` whose JSON is `text`."""
+    try:
+        notebook = nbformat.reads(text, as_version=4)
+    except (json.JSONDecodeError, nbformat.reader.NotJSONError):
+        raise UnusableSubmission(f"{name}: not a notebook (not valid JSON)") from None
     except Exception as exc:  # nbformat raises several kinds for a JSON that is not a notebook
-        raise UnusableSubmission(f"{path.name}: not a Jupyter notebook ({exc})") from None
+        raise UnusableSubmission(f"{name}: not a Jupyter notebook ({exc})") from None
     cells = [c for c in notebook.get("cells", []) if c.get("cell_type") == "code"]
-    return [Cell(path.name, i, str(c.get("source", ""))) for i, c in enumerate(cells, start=1)]
+    return [Cell(name, i, str(c.get("source", ""))) for i, c in enumerate(cells, start=1)]
 
 
 def module_source(cells: list[Cell], owners: dict[str, str] | None = None, unit: str = "") -> str:

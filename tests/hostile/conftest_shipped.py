@@ -1,7 +1,8 @@
-"""Ships a conftest.py whose hooks would mark every test passed, on top of the stubs."""
+"""Ships a conftest.py whose hooks would mark every test passed
+(base: the reference with activations stubbed)."""
 # target: new:conftest
-# base: exercises
-# expect: score 0
+# base: partial
+# expect: score 10; unit gates full
 import pytest
 
 

@@ -1,6 +1,8 @@
-"""Replaces the worker's channel so every answer is True, on top of the stubs."""
+"""Replaces the worker's channel so every answer is True: every answer, gates' too, is then
+wrong, never right (the grader only ever sees values)
+(base: the reference with activations stubbed)."""
 # target: activations
-# base: exercises
+# base: partial
 # expect: score 0
 import sys
 

@@ -1,7 +1,8 @@
-"""Writes forged full-marks reports wherever it can at import, on top of the stubs."""
+"""Writes forged full-marks reports wherever it can at import
+(base: the reference with activations stubbed)."""
 # target: activations
-# base: exercises
-# expect: score 0
+# base: partial
+# expect: score 10; unit gates full
 import os
 
 FORGED = "schema: backprop-lab/report/1\nscore: 100\nmax_score: 100\n"

@@ -1,7 +1,7 @@
-"""relu returns a 2 GiB array, on top of the reference."""
+"""relu returns a 2 GiB array (refused before it is copied; filling it may take the call limit)."""
 # target: activations
 # base: solutions
-# expect: unit gates full; some error-or-crashed
+# expect: unit gates full; some error-or-crashed-or-timeout
 
 
 def relu(x):

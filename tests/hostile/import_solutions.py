@@ -1,6 +1,7 @@
-"""Imports the reference solutions and delegates to them, on top of the stubs."""
+"""Imports the reference solutions and delegates to them
+(base: the reference with activations stubbed)."""
 # target: activations
-# base: exercises
-# expect: unit activations error; unit gates error
+# base: partial
+# expect: score 10; unit gates full; unit activations error
 # needs: bubblewrap
 from solutions.activations import *  # noqa: F403

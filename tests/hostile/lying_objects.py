@@ -1,7 +1,8 @@
-"""Returns objects whose __eq__ and __array_ufunc__ lie, on top of the stubs."""
+"""Returns objects whose __eq__ and __array_ufunc__ lie
+(base: the reference with activations stubbed)."""
 # target: activations
-# base: exercises
-# expect: score 0
+# base: partial
+# expect: score 10; unit gates full
 import numpy as np
 
 

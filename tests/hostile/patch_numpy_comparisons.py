@@ -1,7 +1,8 @@
-"""Patches numpy's and pytest's comparison functions at import, on top of the stubs."""
+"""Patches numpy's and pytest's comparison functions at import
+(base: the reference with activations stubbed)."""
 # target: activations
-# base: exercises
-# expect: score 0
+# base: partial
+# expect: score 10; unit gates full
 import numpy
 import numpy.testing
 

@@ -1,7 +1,8 @@
-"""Returns objects that would run code if the grader unpickled them, on top of the stubs."""
+"""Returns objects that would run code if the grader unpickled them
+(base: the reference with activations stubbed)."""
 # target: activations
-# base: exercises
-# expect: score 0
+# base: partial
+# expect: score 10; unit gates full
 import os
 
 

@@ -1,7 +1,8 @@
-"""Tries to rewrite the installed grader so every check passes, on top of the stubs."""
+"""Tries to rewrite the installed grader so every check passes
+(base: the reference with activations stubbed)."""
 # target: activations
-# base: exercises
-# expect: score 0
+# base: partial
+# expect: score 10; unit gates full
 # needs: bubblewrap
 import os
 

@@ -1,7 +1,8 @@
-"""Ships a sitecustomize.py that patches numpy comparisons, on top of the stubs."""
+"""Ships a sitecustomize.py that patches numpy comparisons
+(base: the reference with activations stubbed)."""
 # target: new:sitecustomize
-# base: exercises
-# expect: score 0
+# base: partial
+# expect: score 10; unit gates full
 import numpy
 
 numpy.allclose = lambda *args, **kwargs: True

@@ -1,7 +1,8 @@
-"""sigmoid calls pytest.skip, hoping a skipped test counts as passed, on top of the stubs."""
+"""sigmoid calls pytest.skip, hoping a skipped test counts as passed
+(base: the reference with activations stubbed)."""
 # target: activations
-# base: exercises
-# expect: score 0
+# base: partial
+# expect: score 10; unit gates full
 import pytest
 
 
