@@ -41,7 +41,6 @@ class Definition:
 
 def read_cells(path: Path) -> list[Cell]:
     """The code cells of a notebook; UnusableSubmission if it is not a valid notebook."""
-
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -51,6 +50,8 @@ def read_cells(path: Path) -> list[Cell]:
 
 def cells_of(name: str, text: str) -> list[Cell]:
     """The code cells of the notebook `name` whose JSON is `text`."""
+    import nbformat  # here, not at the top: `grade` on .py files never pays for its import
+
     try:
         notebook = nbformat.reads(text, as_version=4)
     except (json.JSONDecodeError, nbformat.reader.NotJSONError):
