@@ -70,7 +70,8 @@ def solution_lines() -> set[str]:
     for path in (REPO / "solutions").glob("*.py"):
         for line in path.read_text().splitlines():
             line = line.strip()
-            if len(line) >= 25 and line not in stubs and not line.startswith(("#", '"""')):
+            trivial = line.startswith(("#", '"""', "import ", "from "))  # imports are no answer
+            if len(line) >= 25 and line not in stubs and not trivial:
                 lines.add(line)
     return lines
 

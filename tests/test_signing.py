@@ -64,7 +64,7 @@ def test_batch_reports_are_signed_and_edits_are_caught(tmp_path, capsys):
     assert "bob.yaml: tampered" in capsys.readouterr().out
 
 
-def test_only_bubblewrap_hides_the_key(isolation, monkeypatch):
+def test_the_sandboxes_hide_the_key(isolation, monkeypatch):
     """Under bubblewrap the key is unreadable; limits-only cannot hide it (README says so)."""
     folder = Path(tempfile.mkdtemp(dir="/var/tmp"))
     try:
@@ -79,7 +79,7 @@ def test_only_bubblewrap_hides_the_key(isolation, monkeypatch):
         )
         with open_submission(sub_dir, isolation=isolation) as sub:
             seen = sub.gates.read()
-        assert seen == ("" if isolation == "bubblewrap" else "s" * 64)
+        assert seen == ("" if isolation in ("bubblewrap", "landlock") else "s" * 64)
     finally:
         shutil.rmtree(folder)
 

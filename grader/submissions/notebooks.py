@@ -19,6 +19,9 @@ from grader.submissions import UnusableSubmission
 from grader.units import UNITS
 
 COURSE_PACKAGES = ("exercises", "solutions")
+#: Imports a notebook needs for its own cells, never for graded code: the check cell (grader)
+#: and plotting. The worker offers numpy and the standard library only.
+NOT_GRADED_IMPORTS = ("__future__", "grader", "matplotlib", "IPython", "seaborn")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -158,8 +161,8 @@ def extract(source: str) -> list[Definition]:
 def _definition(node: ast.stmt, lines: list[str]) -> Definition | None:
     if isinstance(node, ast.Import | ast.ImportFrom):
         module = node.module if isinstance(node, ast.ImportFrom) else node.names[0].name
-        if module and module.split(".")[0] in ("__future__", "grader"):
-            return None  # the notebook's own check cell, not part of the submission
+        if module and module.split(".")[0] in NOT_GRADED_IMPORTS:
+            return None  # the check cell, or plotting: the worker has numpy and the stdlib only
         rewritten = _rewrite_import(node)
         names = tuple(alias.asname or alias.name for alias in rewritten.names)
         return Definition(names, 0, ast.unparse(rewritten))

@@ -26,13 +26,13 @@ Y = np.arange(N)
 
 MNIST_TARGET = 0.92  # full marks at or above this accuracy on the 1,000 scoring images
 MNIST_FLOOR = 0.50  # no credit at or below this; linear in between (see accuracy_credit)
-FIT_BUDGET_S = 60  # passed to fit_mnist as time_budget_s: CPU seconds of the worker
+FIT_BUDGET_S = 20  # passed to fit_mnist as time_budget_s: CPU seconds of the worker
 # Measured CPU time may exceed the budget by this much before the test fails: a recipe checks
 # its clock between epochs, so it overshoots by up to one epoch (a fraction of a second here).
-FIT_CPU_GRACE_S = 10
+FIT_CPU_GRACE_S = 5
 # Wall clock only guards against a hang: load slows a call down but does not change its CPU
 # time, so the budget the student works to is the CPU time above, not this.
-FIT_TIME_LIMIT_S = 600
+FIT_TIME_LIMIT_S = 40
 
 
 def accuracy_credit(accuracy: float) -> float:
