@@ -96,6 +96,7 @@ def digits():
     return X[:1000, ::8], y[:1000]
 
 
+@pytest.mark.slow  # trains a model: 0.5 s idle, 10+ s with both cores busy (BLAS threads)
 def test_fit_lowers_the_training_loss_and_decays_the_rate_to_zero(digits, monkeypatch):
     monkeypatch.setattr(train, "Adam", RecordingAdam)
     RecordingAdam.rates = []
@@ -114,6 +115,7 @@ def test_fit_lowers_the_training_loss_and_decays_the_rate_to_zero(digits, monkey
     assert rates[-1] <= rates[0] / 100  # and ends at (nearly) nothing
 
 
+@pytest.mark.slow  # trains a model
 def test_fit_uses_every_sample_once_per_epoch(monkeypatch):
     """Rows that carry their index (not 784 wide, so no pixel shift): between two on_epoch
     calls, the updates saw each row exactly once."""
