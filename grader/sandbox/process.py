@@ -252,8 +252,14 @@ HOW_TO_GET_BUBBLEWRAP = (
 
 #: The worker's own code: the only part of the grader a worker sees (a copy, never the package).
 WORKER_MODULES = ("worker.py", "protocol.py", "probes.py", "landlock.py")
-#: The packages a submission (and the worker) may import besides the standard library.
-ALLOWED_PACKAGES = ("numpy", "msgpack")
+#: The packages a submission (and the worker) may import besides the standard library: numpy,
+#: msgpack (the channel), matplotlib (the notebooks plot) and what matplotlib imports.
+ALLOWED_PACKAGES = (
+    "numpy", "msgpack", "matplotlib", "mpl_toolkits", "contourpy", "cycler", "fontTools",
+    "kiwisolver", "pyparsing", "dateutil", "six", "packaging", "PIL",
+)  # fmt: skip
+#: Bundled shared libraries beside a package, where the folder is not named after it.
+LIBRARY_FOLDERS = {"PIL": "pillow.libs"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -287,17 +293,30 @@ def python_command(layout: Layout, code: str) -> list[str]:
     return [os.path.realpath(sys.executable), "-I", "-S", "-B", "-c", boot]
 
 
-def _package_dirs() -> list[Path]:
-    """The folders of the allowed packages and their bundled libraries (numpy.libs)."""
-    found = []
+@functools.cache
+def _allowed_package_paths() -> tuple[Path, ...]:
+    """The folders (or single files) of the allowed packages that are installed, and their
+    bundled libraries (numpy.libs, pillow.libs)."""
+    found: list[Path] = []
     for name in ALLOWED_PACKAGES:
-        spec = importlib.util.find_spec(name)
-        if spec is None or not spec.submodule_search_locations:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
             continue
-        for location in spec.submodule_search_locations:
-            folder = Path(location).resolve()
-            found += [p for p in (folder, folder.with_name(f"{name}.libs")) if p.is_dir()]
-    return found
+        if spec is None:
+            continue
+        if spec.submodule_search_locations:
+            for location in spec.submodule_search_locations:
+                folder = Path(location).resolve()
+                libs = folder.with_name(LIBRARY_FOLDERS.get(name, f"{name}.libs"))
+                found += [p for p in (folder, libs) if p.is_dir()]
+        elif spec.origin and Path(spec.origin).is_file():
+            found.append(Path(spec.origin).resolve())
+    return tuple(dict.fromkeys(found))
+
+
+def _package_dirs() -> list[Path]:
+    return list(_allowed_package_paths())
 
 
 def visible_paths() -> list[Path]:
