@@ -26,8 +26,8 @@ from typing import Any
 
 from grader.grading import report
 from grader.grading.scoring import HIDDEN
-from grader.sandbox.process import BUBBLEWRAP, LIMITS_ONLY, Limits, SandboxUnavailable
-from grader.sandbox.process import resolve_isolation as _resolve_isolation
+from grader.sandbox.process import LIMITS_ONLY, Limits, SandboxUnavailable, require_sandbox
+from grader.submissions import UnusableSubmission
 from grader.submissions.find import Entry
 
 HIDDEN_VISIBILITY = "after_published"
@@ -100,11 +100,11 @@ def submission_entry(folder: Path) -> Entry:
 
 def run_autograder(root: Path, allow_limits_only: bool = False) -> int:
     """Grade root/submission into root/results/results.json; 0 graded, 1 refused."""
-    from grader.classroom.batch import Options, grade_to_report
+    from grader.classroom.batch import Options, grade_to_report, submission_digest
 
     results_path = root / "results" / "results.json"
     try:
-        isolation = _resolve_isolation(BUBBLEWRAP)
+        isolation = require_sandbox("auto", "run_autograder")
     except SandboxUnavailable as exc:
         if not allow_limits_only:
             reason = (
@@ -120,7 +120,12 @@ def run_autograder(root: Path, allow_limits_only: bool = False) -> int:
         gradescope=False,
     )  # fmt: skip
     start = time.monotonic()
-    data = grade_to_report(submission_entry(root / "submission"), options, report.now_utc(), start)
+    entry = submission_entry(root / "submission")
+    try:
+        digest = submission_digest(entry)
+    except (UnusableSubmission, OSError):
+        digest = ""  # grade_to_report says what is wrong with it
+    data = grade_to_report(entry, options, report.now_utc(), start, digest)
     _write(results_path, results_json(data))
     print(f"run_autograder: {data['status']}, {data['score']:g} of {data['max_score']:g} points")
     return 0
