@@ -1,9 +1,9 @@
-"""Replaces the worker's channel so every answer is True: every answer, gates' too, is then
-wrong, never right (the grader only ever sees values)
-(base: the reference with activations stubbed)."""
+"""Replaces the worker's channel so every answer is True once activations is imported: gates,
+graded before that, keep their 10 points; every forged answer is wrong, never right (the grader
+only ever sees values) (base: the reference with activations stubbed)."""
 # target: activations
 # base: partial
-# expect: score 0
+# expect: score 10; unit gates full
 import sys
 
 protocol = sys.modules.get("grader.sandbox.protocol")
