@@ -117,9 +117,15 @@ def _each_test_in_its_own_folder(
     tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Every test runs in its tmp_path (so `grade-report.yaml` and the like land there), and
-    `grade batch` signs with a key in the session's temporary folder, not ~/.config."""
+    `grade batch` signs with a key in the session's temporary folder, not ~/.config. Where
+    bubblewrap is missing (and not required), `grade batch` and `grade check` are told to grade
+    with limits only, as an instructor would have to say explicitly; they refuse otherwise."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("BACKPROP_LAB_KEY", str(tmp_path_factory.getbasetemp() / "signing.key"))
+    if bubblewrap_missing() is not None:
+        monkeypatch.setenv(sandbox.ISOLATION_ENV, sandbox.LIMITS_ONLY)
+    else:
+        monkeypatch.delenv(sandbox.ISOLATION_ENV, raising=False)
 
 
 # ---- `-m "not slow"` skips every test that grades with the suites -------------------------------

@@ -31,6 +31,7 @@ from grader.sandbox.process import (
     Limits,
     SandboxUnavailable,
     blas_threads_per_worker,
+    default_isolation,
     require_sandbox,
 )
 from grader.submissions import UnusableSubmission
@@ -436,9 +437,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", choices=["gradescope"], action="append", default=[],
                         help="also write out/gradescope/<student>/results.json")  # fmt: skip
     parser.add_argument("--unit", action="append", choices=UNITS, help="grade only these units")
-    parser.add_argument("--isolation", choices=ISOLATION_CHOICES, default="auto",
-                        help="auto/bubblewrap (default): refuse to run without bubblewrap; "
-                        "limits-only: grade without a sandbox, explicitly")  # fmt: skip
+    parser.add_argument("--isolation", choices=ISOLATION_CHOICES, default=default_isolation(),
+                        help="auto/bubblewrap (default, or $BACKPROP_LAB_ISOLATION): refuse to "
+                        "run without bubblewrap; landlock or limits-only: a weaker level, "
+                        "explicitly")  # fmt: skip
     parser.add_argument("--timeout", type=float, default=Limits.call_timeout_s,
                         help="time limit of one call into a submission, in seconds")  # fmt: skip
     parser.add_argument("--key", type=Path, help="signing key file (default: $BACKPROP_LAB_KEY "

@@ -30,6 +30,7 @@ from grader.sandbox.process import (
     Limits,
     SandboxUnavailable,
     blas_threads_per_worker,
+    default_isolation,
     require_sandbox,
 )
 from grader.submissions.patches import Patch, apply_patch, load_patch
@@ -287,9 +288,10 @@ def build_parser() -> argparse.ArgumentParser:
         default=os.cpu_count() or 1,
         help="parallel gradings (default: cores)",
     )
-    parser.add_argument("--isolation", choices=ISOLATION_CHOICES, default="auto",
-                        help="auto/bubblewrap (default): refuse to run without bubblewrap; "
-                        "limits-only: grade without a sandbox, explicitly")  # fmt: skip
+    parser.add_argument("--isolation", choices=ISOLATION_CHOICES, default=default_isolation(),
+                        help="auto/bubblewrap (default, or $BACKPROP_LAB_ISOLATION): refuse to "
+                        "run without bubblewrap; landlock or limits-only: a weaker level, "
+                        "explicitly")  # fmt: skip
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the result as JSON")
     parser.add_argument("--yaml", type=Path, metavar="FILE", help="also write the result as YAML")
     return parser

@@ -47,6 +47,13 @@ BUBBLEWRAP = "bubblewrap"
 LANDLOCK = "landlock"
 LIMITS_ONLY = "limits-only"
 ISOLATION_CHOICES = ("auto", BUBBLEWRAP, LANDLOCK, LIMITS_ONLY)
+ISOLATION_ENV = "BACKPROP_LAB_ISOLATION"  # the default of --isolation, where one is set
+
+
+def default_isolation() -> str:
+    """--isolation's default: $BACKPROP_LAB_ISOLATION if it names a level, else "auto"."""
+    chosen = os.environ.get(ISOLATION_ENV, "auto")
+    return chosen if chosen in ISOLATION_CHOICES else "auto"
 
 
 @dataclasses.dataclass(frozen=True)
