@@ -354,3 +354,22 @@ def test_a_cell_too_deep_to_parse_is_a_problem_line(tmp_path):
     assert result.returncode == 0 and "Traceback" not in result.stderr
     assert "activations.ipynb, cell 2: nested too deeply" in result.stdout
     assert (tmp_path / "grade-report.yaml").exists()
+
+
+def test_a_platform_that_refuses_a_limit_still_starts_the_worker(monkeypatch):
+    """macOS refuses to lower RLIMIT_AS: that limit is left as it is, the others still apply."""
+    import resource
+
+    from grader.sandbox import worker
+
+    applied = []
+
+    def setrlimit(limit, values):
+        if limit == resource.RLIMIT_AS:
+            raise ValueError("current limit exceeds maximum limit")
+        applied.append(limit)
+
+    monkeypatch.setattr(worker.resource, "setrlimit", setrlimit)
+    worker.apply_limits(4 * 2**30, 600, 64 * 2**20, 100)
+    assert applied == [resource.RLIMIT_CPU, resource.RLIMIT_FSIZE, resource.RLIMIT_NPROC,
+                       resource.RLIMIT_CORE]  # fmt: skip
