@@ -47,13 +47,13 @@ def test_a_recipe_over_its_cpu_budget_fails_and_the_cpu_time_is_reported(
     shutil.copytree(REPO / "solutions", submission, ignore=shutil.ignore_patterns("__pycache__"))
     with (submission / "train.py").open("a") as module:
         module.write(IGNORES_ITS_BUDGET)
-    monkeypatch.setattr(train_suite, "FIT_BUDGET_S", 1)  # the reference needs several CPU s
+    monkeypatch.setattr(train_suite, "FIT_BUDGET_S", 0.1)  # the reference needs about 1 CPU s
     monkeypatch.setattr(train_suite, "FIT_CPU_GRACE_S", 0)
     run = run_suites(submission, units=["train"])
     fit = next(r for r in run.results if r.id == FIT_TEST)
     assert fit.status == "failed" and fit.points == 0
     assert "CPU seconds" in fit.message and "time.process_time()" in fit.message
-    assert run.metrics["mnist_train_cpu_s"] > 1
+    assert run.metrics["mnist_train_cpu_s"] > 0.1
 
 
 @needs_proc
