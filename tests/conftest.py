@@ -6,6 +6,7 @@ import os
 import shutil
 import tempfile
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -117,15 +118,22 @@ def _each_test_in_its_own_folder(
     tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Every test runs in its tmp_path (so `grade-report.yaml` and the like land there), and
-    `grade batch` signs with a key in the session's temporary folder, not ~/.config. Where
-    bubblewrap is missing (and not required), `grade batch` and `grade check` are told to grade
-    with limits only, as an instructor would have to say explicitly; they refuse otherwise."""
+    `grade batch` signs with a key in the session's temporary folder, not ~/.config."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("BACKPROP_LAB_KEY", str(tmp_path_factory.getbasetemp() / "signing.key"))
-    if bubblewrap_missing() is not None:
-        monkeypatch.setenv(sandbox.ISOLATION_ENV, sandbox.LIMITS_ONLY)
-    else:
-        monkeypatch.delenv(sandbox.ISOLATION_ENV, raising=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _batch_isolation_where_bubblewrap_is_missing() -> Iterator[None]:
+    """Where bubblewrap is missing (and not required), `grade batch` and `grade check` are told
+    to grade with limits only, as an instructor would have to say explicitly (they refuse
+    otherwise); session-wide, so module-scoped fixtures that grade a class get it too."""
+    with pytest.MonkeyPatch.context() as patch:
+        if bubblewrap_missing() is not None:
+            patch.setenv(sandbox.ISOLATION_ENV, sandbox.LIMITS_ONLY)
+        else:
+            patch.delenv(sandbox.ISOLATION_ENV, raising=False)
+        yield
 
 
 # ---- `-m "not slow"` skips every test that grades with the suites -------------------------------
