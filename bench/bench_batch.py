@@ -131,6 +131,7 @@ def main() -> None:
             rates[jobs] = args.count / seconds * 60
             print(f"-j {jobs}: {seconds:7.1f} s  {rates[jobs]:6.1f} submissions/minute")
             check_outputs(out, args.count)
+            where_the_time_goes(out, seconds, jobs)
         if 1 in rates and len(rates) > 1:
             best = max(rates)
             print(f"speed-up -j {best} vs -j 1: {rates[best] / rates[1]:.2f}x")
@@ -148,6 +149,22 @@ def check_outputs(out: Path, count: int) -> None:
     print(f"    {len(rows)} of {count} in the gradebook; errored: {', '.join(errored) or 'none'}")
     if len(rows) != count:
         raise SystemExit("a student is missing from the gradebook")
+
+
+def where_the_time_goes(out: Path, wall_s: float, jobs: int) -> None:
+    """Grading seconds per kind of entry (the reports' duration_s) and what the batch spent
+    around them (slots x wall - grading: start-up, reading and writing reports, the plots)."""
+    from grader.grading.signing import load_yaml
+
+    by_kind: dict[str, list[float]] = {}
+    for path in (out / "reports").glob("*.yaml"):
+        data = load_yaml(path.read_text())
+        kind = next((k for k in KINDS if str(data.get("student", "")).startswith(k)), "korean")
+        by_kind.setdefault(kind, []).append(float(data.get("duration_s", 0.0)))
+    grading = sum(sum(times) for times in by_kind.values())
+    parts = ", ".join(f"{k} {sum(t) / len(t):.1f}" for k, t in sorted(by_kind.items()))
+    print(f"    grading {grading:.1f} s in all (s each: {parts}); "
+          f"around it {jobs * wall_s - grading:.1f} slot-seconds")  # fmt: skip
 
 
 def blas_effect(root: Path, scratch: str) -> None:

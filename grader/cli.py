@@ -13,8 +13,8 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
+import grader
 from grader.edition import EDITION
-from grader.grading import report
 from grader.grading.runner import (
     GRADE_BUDGET_S,
     RunResult,
@@ -22,7 +22,7 @@ from grader.grading.runner import (
     run_suites,
     withheld_tests,
 )
-from grader.grading.scoring import HIDDEN, group_by_unit, total
+from grader.grading.scoring import HIDDEN, INSTRUCTOR, STUDENT, group_by_unit, total
 from grader.sandbox.process import (
     ISOLATION_CHOICES,
     Limits,
@@ -117,8 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"grade only this unit (repeatable); one of: {', '.join(UNITS)}",
     )  # fmt: skip
     parser.add_argument(
-        "--mode", default=report.STUDENT,
-        choices=(report.STUDENT,) if EDITION == "student" else (report.STUDENT, report.INSTRUCTOR),
+        "--mode", default=STUDENT,
+        choices=(STUDENT,) if EDITION == "student" else (STUDENT, INSTRUCTOR),
         help="student (default): hidden tests show name and pass/fail only"
         + ("" if EDITION == "student" else "; instructor: every message is shown and reported"),
     )  # fmt: skip
@@ -140,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"time limit of the whole submission (default {GRADE_BUDGET_S:g})",
     )  # fmt: skip
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the total")
-    parser.add_argument("--version", action="version", version=report.grader_version())
+    parser.add_argument("--version", action="version", version=grader.__version__)
     return parser
 
 
@@ -186,7 +186,7 @@ def _main(argv: list[str]) -> int:
         memory_bytes=args.memory * 2**20,
         blas_threads=blas_threads_per_worker(1),
     )
-    started_at, start = report.now_utc(), time.monotonic()
+    started_at, start = time.time(), time.monotonic()
     try:
         run = run_suites(
             path, units=graded, limits=limits, isolation=args.isolation, budget_s=args.budget
@@ -197,15 +197,18 @@ def _main(argv: list[str]) -> int:
     except SuiteError as exc:
         print(f"grade: the grader's own suites failed; please report this.\n{exc}", file=sys.stderr)
         return EXIT_GRADER_BUG
+    from grader.grading import report  # after the worker's launch: it boots meanwhile
+
     unimportable = {
         unit: problem for problem in reversed(run.problems) for unit in graded
         if problem.startswith(f"importing {unit}.py") or f": importing {unit}.py" in problem[:60]
     }  # fmt: skip
-    run.problems = syntax_errors(modules) + [
+    graded_modules = {name: text for name, text in modules.items() if Path(name).stem in graded}
+    run.problems = syntax_errors(graded_modules) + [
         p for p in run.problems if not p.startswith("SyntaxError: importing ")
     ]
     data = report.build_report(
-        run, submission=path, started_at=started_at,
+        run, submission=path, started_at=report.now_utc(started_at),
         duration_s=time.monotonic() - start, mode=args.mode,
     )  # fmt: skip
     data["not_submitted"] = missing
@@ -223,6 +226,8 @@ def _main(argv: list[str]) -> int:
 
 def refuse(path: Path, problem: str, args: argparse.Namespace) -> int:
     """Exit 2 with one line; for an existing path the report says so too, with 0 points."""
+    from grader.grading import report
+
     print(f"grade: {problem}", file=sys.stderr)
     if path.exists():  # e.g. a broken notebook: the report says so, with 0 points
         data = report.error_report(
@@ -276,7 +281,8 @@ def write_plots(path: Path, run: RunResult, args, limits: Limits) -> list[Path]:
     except Exception as exc:  # the grade is already written; a plot is a bonus
         print(f"grade: could not draw the activation plots ({exc})", file=sys.stderr)
     try:
-        plots += learning_curve.write_plot(run.metrics, out_dir)
+        if learning_curve.wanted(run.results):
+            plots += learning_curve.write_plot(run.metrics, out_dir)
     except Exception as exc:
         print(f"grade: could not draw the learning curve ({exc})", file=sys.stderr)
     return plots
@@ -295,7 +301,7 @@ def summary(
     score, max_score = total(units)
     if args.quiet:
         return f"{score:g}/{max_score:g}\n"
-    out = [f"backprop-lab grader {report.grader_version()}: {path} (isolation: {run.isolation})\n"]
+    out = [f"backprop-lab grader {grader.__version__}: {path} (isolation: {run.isolation})\n"]
     out.append(f"  {'unit':<12} {'score':>12}  tests passed")
     for unit in units:
         score_text = f"{unit.score:.1f}/{unit.max_score:g}"
@@ -355,7 +361,7 @@ def unit_problems(unit, mode: str, unimportable: dict[str, str] | None = None) -
     for test in failing:
         if test in stubbed:
             continue
-        if mode == report.STUDENT and test.visibility == HIDDEN:
+        if mode == STUDENT and test.visibility == HIDDEN:
             lines.append(f"{test.id}: {test.status} (hidden test)")
         else:
             lines.append(

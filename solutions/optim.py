@@ -49,6 +49,7 @@ class Adam:
         self.t = 0
         self.m: dict[str, np.ndarray] = {}
         self.v: dict[str, np.ndarray] = {}
+        self._work: dict[str, np.ndarray] = {}
 
     def update(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
         """m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²; p -= lr·m̂ / (√v̂ + eps)."""
@@ -61,13 +62,19 @@ class Adam:
         for key, p in params.items():
             g = grads[key]
             m, v = _slot(self.m, key, p), _slot(self.v, key, p)
-            m += (1 - self.beta1) * (g - m)
-            v += (1 - self.beta2) * (g * g - v)
-            step = np.sqrt(v)  # then m / (√v + eps_t) · lr_t, in place
-            step += eps_t
-            np.divide(m, step, out=step)
-            step *= lr_t
-            p -= step
+            work = _slot(self._work, key, p)  # scratch: the update makes no temporaries
+            np.subtract(g, m, out=work)  # m += (1-β1)(g - m)
+            work *= 1 - self.beta1
+            m += work
+            np.multiply(g, g, out=work)  # v += (1-β2)(g² - v)
+            work -= v
+            work *= 1 - self.beta2
+            v += work
+            np.sqrt(v, out=work)  # p -= lr_t · m / (√v + eps_t)
+            work += eps_t
+            np.divide(m, work, out=work)
+            work *= lr_t
+            p -= work
 
 
 def _slot(state: dict[str, np.ndarray], key: str, param: np.ndarray) -> np.ndarray:

@@ -237,16 +237,23 @@ def test_scratch_folder_is_removed_on_close(make_submission, isolation):
     assert not scratch.exists()
 
 
-def test_after_one_import_hangs_the_others_get_a_short_limit(make_submission, monkeypatch):
+def test_after_one_import_hangs_its_importers_fail_at_once_and_others_get_a_short_limit(
+    make_submission, monkeypatch
+):
     import grader.sandbox.proxy
 
     monkeypatch.setattr(grader.sandbox.proxy, "IMPORT_AFTER_HANG_S", 0.5)
-    folder = make_submission({"a": "while True:\n    pass\n", "b": "from . import a\n"})
+    loop = "while True:\n    pass\n"
+    folder = make_submission({"a": loop, "b": "from . import a\n", "c": loop})
     with open_submission(folder, limits=Limits(call_timeout_s=2.0), isolation="limits-only") as sub:
         with pytest.raises(WorkerTimeout, match=r"time limit of 2 s"):
             sub.module("a")
+        assert sub.restarts == 1
+        with pytest.raises(StudentError, match=r"a\.py did not finish importing within 2 s"):
+            sub.module("b")  # imports a: refused in the worker, not waited on again
+        assert sub.restarts == 1  # b cost no second time-out
         with pytest.raises(WorkerTimeout, match=r"time limit of 0\.5 s"):
-            sub.module("b")
+            sub.module("c")  # a loop of its own: the short limit after a hang
         with pytest.raises(WorkerTimeout, match=r"importing a\.py"):
             sub.module("a")  # remembered, not retried
 
@@ -389,6 +396,43 @@ def test_batch_and_check_refuse_without_a_sandbox(monkeypatch):
     with pytest.raises(sandbox.SandboxUnavailable):  # batch and check: bubblewrap, or ask
         sandbox.require_sandbox("auto", "grade check")
     assert sandbox.require_sandbox("landlock", "grade check") == sandbox.LANDLOCK
+
+
+#: a stand-in for a bwrap that cannot start here (e.g. no user namespaces): it fails at once
+FAILING_BWRAP = [sys.executable, "-c", "import sys; sys.exit('bwrap: simulated failure')"]
+
+
+def test_auto_falls_back_when_the_first_bubblewrap_worker_cannot_start(
+    monkeypatch, make_submission
+):
+    """"auto" with a bwrap on PATH starts the worker under it without a separate probe; a bwrap
+    that cannot start is probed then, and grading falls back, says why,
+    and keeps bwrap's complaint out of the student's output."""
+    monkeypatch.setattr(sandbox, "bubblewrap_installed", lambda: True)
+    monkeypatch.setattr(sandbox, "bubblewrap_prefix", lambda layout: FAILING_BWRAP)
+    monkeypatch.setattr(sandbox, "bubblewrap_problem", lambda: "probe failed: simulated")
+    told: list[str] = []
+    with open_submission(make_submission({"tools": MODULE}), isolation="auto") as sub:
+        sub._notice = told.append
+        assert sub.isolation == sandbox.BUBBLEWRAP  # not proven yet
+        assert sub.tools.double(21) == 42
+        assert sub.isolation in (sandbox.LANDLOCK, sandbox.LIMITS_ONLY)
+        assert sub.restarts == 0
+        assert "simulated" not in sub.take_output()
+    assert len(told) == 1 and "probe failed: simulated" in told[0]
+
+
+def test_auto_keeps_bubblewrap_when_the_worker_fails_for_its_own_reason(
+    monkeypatch, make_submission
+):
+    """A first worker that does not start while bubblewrap works is a crash, not a fallback."""
+    monkeypatch.setattr(sandbox, "bubblewrap_installed", lambda: True)
+    monkeypatch.setattr(sandbox, "bubblewrap_prefix", lambda layout: FAILING_BWRAP)
+    monkeypatch.setattr(sandbox, "bubblewrap_problem", lambda: None)
+    with open_submission(make_submission({"tools": MODULE}), isolation="auto") as sub:
+        with pytest.raises(WorkerCrashed, match="did not start"):
+            sub.tools.double(21)
+        assert sub.isolation == sandbox.BUBBLEWRAP
 
 
 @pytest.mark.skipif(sandbox.landlock_problem() is not None, reason="needs Landlock")

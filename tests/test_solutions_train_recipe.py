@@ -48,7 +48,7 @@ def test_block_order_changes_from_epoch_to_epoch_and_repeats_with_the_seed():
     np.testing.assert_array_equal(first, epoch_order(np.random.default_rng(1)))
 
 
-# ---- _shift_by_a_pixel -------------------------------------------------------------------------
+# ---- the pixel shift of small training sets -----------------------------------------------------
 
 
 def digits_with_blank_border(n, rng):
@@ -57,22 +57,27 @@ def digits_with_blank_border(n, rng):
     return images.reshape(n, 784)
 
 
-def test_each_image_moves_by_at_most_one_pixel_each_way_independently():
+def test_each_block_moves_by_at_most_one_pixel_each_way_independently():
     rng = np.random.default_rng(0)
-    images = digits_with_blank_border(300, rng)
-    shifted = train._shift_by_a_pixel(images, rng)
-    assert shifted.shape == images.shape and shifted.dtype == np.float32
+    images, block = digits_with_blank_border(400, rng), 8
+    padded = np.pad(images, ((0, 0), (train._REACH, train._REACH)))
+    batches = list(train._block_batches(padded, np.arange(400), 64, rng, block, shift=True))
+    assert sorted(np.concatenate([yb for _, yb in batches])) == list(range(400))
     moves = []
-    for before, after in zip(images.reshape(-1, 28, 28), shifted.reshape(-1, 28, 28), strict=True):
-        found = [
-            (dy, dx)
-            for dy in (-1, 0, 1)
-            for dx in (-1, 0, 1)
-            if np.array_equal(np.roll(before, (dy, dx), axis=(0, 1)), after)
-        ]
-        assert len(found) == 1
-        moves.append(found[0])
-    assert len(set(moves)) == 9  # all nine moves occur: each image draws its own
+    for xb, yb in batches:
+        assert xb.shape == (len(yb), 784) and xb.dtype == np.float32
+        for start in range(0, len(yb), block):
+            found = {
+                (dy, dx)
+                for i in range(start, start + block)
+                for dy in (-1, 0, 1)
+                for dx in (-1, 0, 1)
+                if np.array_equal(np.roll(images[yb[i]].reshape(28, 28), (dy, dx), axis=(0, 1)),
+                                  xb[i].reshape(28, 28))
+            }  # fmt: skip
+            assert len(found) == 1  # the block's images all moved the same way, by one move
+            moves.append(found.pop())
+    assert len(set(moves)) == 9  # all nine moves occur: each block draws its own
 
 
 # ---- _fit: what training does, seen from outside ------------------------------------------------

@@ -4,6 +4,7 @@ mistake. `grade` runs in a subprocess where what is tested is what the student s
 from __future__ import annotations
 
 import ast
+import dataclasses
 import os
 import re
 import shutil
@@ -274,6 +275,9 @@ def test_the_train_suite_records_the_history_and_it_is_drawn(tmp_path):
     written = learning_curve.write_plot(run.metrics, tmp_path / "plots")
     assert [p.name for p in written] == ["learning-curve.png"] and written[0].stat().st_size
     assert learning_curve.write_plot({}, tmp_path / "none") == []
+    # drawn by `grade` only where it helps: here fit_mnist failed, so the unit lost points
+    assert learning_curve.wanted(run.results)
+    assert not learning_curve.wanted([dataclasses.replace(r, status="passed") for r in run.results])
 
 
 # 8. ids and messages as the student wrote them

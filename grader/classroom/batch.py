@@ -88,7 +88,7 @@ def submission_digest(entry: Entry) -> str:
 def load_verified(path: Path, key: bytes) -> tuple[dict[str, Any] | None, str]:
     """The report at `path` if it exists and (with a key) verifies; else None and why not."""
     try:
-        data = yaml.safe_load(path.read_text())
+        data = signing.load_yaml(path.read_text())
     except FileNotFoundError:
         return None, ""
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -528,7 +528,7 @@ def set_aside_removed(out: Path, students: set[str]) -> list[str]:
     moved = []
     for path in sorted((out / classbook.REPORTS).glob("*.yaml")):
         try:
-            student = yaml.safe_load(path.read_text()).get("student")
+            student = signing.load_yaml(path.read_text()).get("student")
         except (OSError, yaml.YAMLError, AttributeError):
             continue
         if student not in students:
@@ -551,7 +551,7 @@ def check_shards(folders: list[Path]) -> list[str]:
     problems, seen, counts = [], {}, set()
     for folder in folders:
         try:
-            record = yaml.safe_load((folder / RUN_RECORD).read_text())
+            record = signing.load_yaml((folder / RUN_RECORD).read_text())
             index, count = parse_shard(str(record["shard"]))
         except (OSError, yaml.YAMLError, TypeError, KeyError, ValueError):
             problems.append(f"{folder}: no {RUN_RECORD} saying which shard it holds")

@@ -20,10 +20,9 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from grader.classroom import lms as lms_formats
 from grader.classroom.spreadsheet import cell, number
+from grader.grading import signing
 from grader.grading.report import write_atomic
 from grader.units import UNITS
 
@@ -37,7 +36,7 @@ def load_reports(out: Path) -> list[dict[str, Any]]:
     """Every student's report in out/reports, sorted by student id."""
     reports = []
     for path in sorted((out / REPORTS).glob("*.yaml")):
-        data = yaml.safe_load(path.read_text())
+        data = signing.load_yaml(path.read_text())
         if isinstance(data, dict) and "score" in data:
             reports.append(data)
     return sorted(reports, key=lambda r: str(r.get("student")))
@@ -132,7 +131,7 @@ def write_class_outputs(
         write_public(out / f"gradebook-{name}.csv", lms_formats.export(name, reports).encode())
     data = summary(reports)
     data["complete"] = complete
-    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    text = signing.dump_yaml(data)
     write_public(out / "summary.yaml", text.encode())
     plot_histogram(data, out / "score_histogram.png")
     plot_pass_rates(data, out / "test_pass_rates.png")

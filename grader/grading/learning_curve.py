@@ -1,7 +1,8 @@
 """The learning curve of the student's `train`: loss and accuracy per epoch, as the suite saw them.
 
 The train suite records the history its `train` call returned (metric `train_history`: lists
-`loss`, `train_acc`, `val_acc`); this draws it beside the report.
+`loss`, `train_acc`, `val_acc`); this draws it beside the report when the train unit lost points
+(a plot only where it helps: a full train unit gets none, and `grade` does not pay for matplotlib).
 """
 
 from __future__ import annotations
@@ -12,6 +13,11 @@ from typing import Any
 
 HISTORY_METRIC = "train_history"
 FILE_NAME = "learning-curve.png"
+
+
+def wanted(results: list) -> bool:
+    """Whether the curve helps: a test of the train unit earned less than its points."""
+    return any(r.unit == "train" and r.points < r.max_points for r in results)
 
 
 def usable_history(metrics: dict[str, Any]) -> dict[str, list[float]] | None:

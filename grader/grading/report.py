@@ -7,22 +7,21 @@ import hashlib
 import os
 import platform
 import tempfile
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import yaml
 
+import grader
 from grader.grading.runner import SUITES_DIR, RunResult
-from grader.grading.scoring import HIDDEN, UnitResult, group_by_unit, total
+from grader.grading.scoring import HIDDEN, INSTRUCTOR, STUDENT, UnitResult, group_by_unit, total
 from grader.submissions.sources import submission_files
 from grader.units import UNIT_POINTS
 
 SCHEMA = "backprop-lab/report/1"
 # libyaml's safe dumper where PyYAML has it (4x faster on a whole course's report), else Python's
 _SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-STUDENT, INSTRUCTOR = "student", "instructor"
 ISOLATION_NOTES = {
     "bubblewrap": "no network; sees only Python, numpy and its own copy of the submission; "
     "private /tmp and PID namespace; no capabilities; resource limits",
@@ -34,11 +33,8 @@ ISOLATION_NOTES = {
 
 
 def grader_version() -> str:
-    """The installed backprop-lab version."""
-    try:
-        return metadata.version("backprop-lab")
-    except metadata.PackageNotFoundError:
-        return "unknown"
+    """The grader's version (grader.__version__, which pyproject.toml reads too)."""
+    return grader.__version__
 
 
 def submission_digest(path: Path) -> str:
@@ -68,9 +64,11 @@ def suite_digest() -> str:
     return digest.hexdigest()
 
 
-def now_utc() -> str:
-    """The current time, ISO 8601 in UTC."""
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+def now_utc(at: float | None = None) -> str:
+    """The current time (or the POSIX time `at`), ISO 8601 in UTC."""
+    utc = dt.timezone.utc
+    when = dt.datetime.now(utc) if at is None else dt.datetime.fromtimestamp(at, utc)
+    return when.isoformat(timespec="seconds")
 
 
 def environment(isolation: str, resource_limits: str = "") -> dict[str, str]:

@@ -103,11 +103,11 @@ def run_suites(
 
 
 def _start_worker_early(submission: Submission) -> None:
-    """Start the worker without waiting for it, so that it boots while pytest collects the
-    suites (the first test's call then finds it ready or nearly). A start that fails here is
-    tried again, and reported, by the first test that needs the worker."""
+    """Launch the worker without waiting for it, so that it boots while pytest is imported and
+    collects the suites (the first test then finds it ready or nearly). A launch that fails
+    here is tried again, and reported, by the first test that needs the worker."""
     with contextlib.suppress(OSError, SubmissionError):
-        submission._ensure_worker()
+        submission.start_worker()
 
 
 def suite_files(units: list[str] | None) -> list[Path]:
@@ -127,7 +127,8 @@ def suite_files(units: list[str] | None) -> list[Path]:
 # pytest's built-in plugins that grading has no use for: not importing them saves start-up
 _UNUSED_BUILTIN_PLUGINS = (
     "cacheprovider", "doctest", "junitxml", "pastebin", "debugging", "unittest", "stepwise",
-    "setuponly", "setupplan", "legacypath", "faulthandler",
+    "setuponly", "setupplan", "legacypath", "faulthandler", "tmpdir", "monkeypatch", "recwarn",
+    "unraisableexception", "threadexception", "logging", "subtests", "capture",
 )
 
 

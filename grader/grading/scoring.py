@@ -12,6 +12,8 @@ __all__ = ["UNITS", "UNIT_POINTS"]
 NOT_RUN = "not run"
 STATUSES = ("passed", "failed", "error", "timeout", "crashed", NOT_RUN)
 PUBLIC, HIDDEN = "public", "hidden"
+#: a report's modes: what the student sees (hidden tests' messages held back) or everything
+STUDENT, INSTRUCTOR = "student", "instructor"
 
 
 class SuiteError(RuntimeError):

@@ -97,6 +97,12 @@ def resolve_isolation(
         return BUBBLEWRAP
     if requested == BUBBLEWRAP:
         raise SandboxUnavailable(f"bubblewrap cannot be used: {problem}")
+    return fallback_isolation(problem, notice)
+
+
+def fallback_isolation(problem: str, notice: Callable[[str], None] | None = None) -> str:
+    """"auto" without a working bubblewrap (`problem` says why): Landlock where the kernel has
+    it, else limits-only; `notice` is told which, and why."""
     if landlock_problem() is None:
         if notice is not None:
             notice(f"no bubblewrap ({problem}); grading under Landlock: files are confined")
@@ -107,6 +113,11 @@ def resolve_isolation(
             "write your files. Nothing is wrong with your submission."
         )
     return LIMITS_ONLY
+
+
+def bubblewrap_installed() -> bool:
+    """Whether a `bwrap` is on PATH (whether it works here, only a start shows)."""
+    return shutil.which("bwrap") is not None
 
 
 def require_sandbox(requested: str, command: str) -> str:

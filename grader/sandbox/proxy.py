@@ -94,7 +94,14 @@ class Submission:
         notice: Callable[[str], None] | None = None,
     ) -> None:
         self.limits = limits or Limits()
-        self.isolation = sandbox.resolve_isolation(isolation, notice=notice)
+        # "auto" with a bwrap installed: the first worker's start is the probe (no separate
+        # start-up on the way to the first test); if it fails, _ensure_worker falls back
+        self._unproven = isolation == "auto" and sandbox.bubblewrap_installed()
+        self._notice = notice
+        if self._unproven:
+            self.isolation = sandbox.BUBBLEWRAP
+        else:
+            self.isolation = sandbox.resolve_isolation(isolation, notice=notice)
         self.scratch = Path(tempfile.mkdtemp(prefix="backprop-lab-"))
         try:
             self.layout = sandbox.Layout.create(self.scratch)
@@ -104,7 +111,8 @@ class Submission:
         except BaseException:
             shutil.rmtree(self.scratch, ignore_errors=True)
             raise
-        self._worker: sandbox.WorkerProcess | None = None
+        self._worker: sandbox.WorkerProcess | None = None  # ready: answers requests
+        self._starting: sandbox.WorkerProcess | None = None  # launched, "ready" not yet read
         self._generation = 0
         self._timeout = self.limits.call_timeout_s
         self._test_deadline = math.inf
@@ -112,6 +120,8 @@ class Submission:
         self.import_failures: dict[str, SubmissionError] = {}
         self.problems: list[str] = []  # e.g. files refused when the submission was read
         self.hung: dict[str, float] = {}  # function -> the limit it ran past
+        self.hung_imports: dict[str, float] = {}  # module -> the limit its import ran past
+        self._imported: dict[str, RemoteObject] = {}  # module -> its handle (one generation)
         self.broken: dict[str, str] = {}  # function -> the invalid answer it sent
         self._output = bytearray()
         self.restarts = 0
@@ -129,6 +139,10 @@ class Submission:
         """The submission's module `name` (e.g. "activations"), imported in the worker."""
         if name in self.import_failures:
             raise copy.copy(self.import_failures[name]).with_traceback(None)
+        imported = self._imported.get(name)
+        if imported is not None and self._worker is not None:
+            if imported._generation == self._generation:
+                return imported  # the worker keeps modules across resets: no second round trip
         if not ({f"{name}.py", f"{name}/__init__.py"} & self._module_names):
             missing = StudentError("FileNotFoundError", f"{name}.py is not in the submission")
             self.import_failures[name] = missing
@@ -138,15 +152,19 @@ class Submission:
         limit = min(self._timeout, IMPORT_AFTER_HANG_S) if self._import_hung else self._timeout
         try:
             with self.time_limit(limit):
-                return self.request("import", name=name)
+                module = self.request("import", name=name, hung=self.hung_imports)
         except StudentError as exc:
             failure = StudentError(exc.type_name, f"importing {name}.py failed: {exc.message}")
             self.import_failures[name] = failure
             raise failure from None
         except (WorkerCrashed, WorkerTimeout) as exc:
-            self._import_hung |= isinstance(exc, WorkerTimeout)
+            if isinstance(exc, WorkerTimeout):
+                self._import_hung, self.hung_imports[name] = True, limit
             self.import_failures[name] = type(exc)(f"importing {name}.py: {exc}")
             raise
+        if isinstance(module, RemoteObject):
+            self._imported[name] = module
+        return module
 
     def probe(self, name: str) -> RemoteObject:
         """A grader-written function from `grader.sandbox.probes`, living in the worker."""
@@ -203,9 +221,18 @@ class Submission:
         self._output.clear()
         return text
 
+    def start_worker(self) -> None:
+        """Launch the worker now without waiting for it: it boots while the caller goes on (the
+        first request then waits for its "ready", under the start-up limit, not a call's)."""
+        if self._worker is None and self._starting is None:
+            self._starting = self._launch_worker()
+
     def close(self) -> None:
         """Stop the worker and delete the scratch folder."""
         self._stop_worker()
+        if self._starting is not None:
+            self._starting, starting = None, self._starting
+            starting.kill()
         shutil.rmtree(self.scratch, ignore_errors=True)
 
     def __enter__(self) -> Submission:
@@ -283,24 +310,48 @@ class Submission:
     def _receive(self, worker: sandbox.WorkerProcess, deadline: float) -> bytes:
         return worker.receiver.receive(deadline)
 
+    def _launch_worker(self) -> sandbox.WorkerProcess:
+        worker = sandbox.WorkerProcess(self.layout, self.package_dir, self.limits, self.isolation)
+        self._generation += 1
+        return worker
+
     def _ensure_worker(self) -> sandbox.WorkerProcess:
+        """The ready worker: the one launched early, or a new one; WorkerCrashed if it does not
+        say "ready" within the start-up limit."""
         if self._worker is None:
-            worker = sandbox.WorkerProcess(
-                self.layout, self.package_dir, self.limits, self.isolation
-            )
-            self._generation += 1
+            try:
+                worker, self._starting = self._starting or self._launch_worker(), None
+            except OSError:
+                if self._unproven_bubblewrap_fails():
+                    return self._ensure_worker()
+                raise
             try:
                 worker.wait_until_ready(self.limits.startup_timeout_s)
             except (protocol.ChannelTimeout, protocol.ChannelClosed, protocol.ProtocolError):
                 worker.kill()
+                if self._unproven_bubblewrap_fails():
+                    return self._ensure_worker()  # under the fallback isolation
                 self._output += worker.output.take()
                 self.restarts += 1
                 raise WorkerCrashed(
                     f"the worker did not start within {self.limits.startup_timeout_s:g} s "
                     f"({worker.exit_reason()})"
                 ) from None
-            self._worker = worker
+            self._worker, self._unproven = worker, False
         return self._worker
+
+    def _unproven_bubblewrap_fails(self) -> bool:
+        """After "auto"'s first worker did not start under bubblewrap: whether bubblewrap is
+        what fails here (then the isolation falls back as resolve_isolation's would)."""
+        if not self._unproven:
+            return False
+        self._unproven = False
+        problem = sandbox.bubblewrap_problem()
+        if problem is None:
+            return False
+        self.isolation = sandbox.fallback_isolation(problem, self._notice)
+        self.resource_limits = sandbox.limits_note(self.isolation, self.limits)
+        return True
 
     def _stop_worker(self, grace_s: float = 0.0) -> str | None:
         if self._worker is None:

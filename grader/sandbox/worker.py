@@ -16,6 +16,7 @@ import importlib
 import importlib.util
 import sys
 import traceback
+import types
 import warnings
 from pathlib import Path
 from typing import Any
@@ -56,8 +57,11 @@ class Worker:
         return self.objects[ref.id]
 
     # -- operations
-    def op_import(self, name: str) -> protocol.Handle:
+    def op_import(self, name: str, hung: dict[str, float] | None = None) -> protocol.Handle:
+        """Import the submission's module `name`; the modules in `hung` (name -> seconds) ran
+        past their limit at import earlier in this run, and importing them fails at once."""
         _load_package(self.package_dir)
+        HUNG_IMPORTS.install({f"{PACKAGE}.{module}": s for module, s in (hung or {}).items()})
         return self.to_handle(importlib.import_module(f"{PACKAGE}.{name}"))
 
     def op_getattr(self, target: Any, name: str, as_handle: bool = False) -> Any:
@@ -81,7 +85,8 @@ class Worker:
         return target
 
     def op_reset(self) -> None:
-        self.objects.clear()
+        """Forget every object but the imported modules (they live in sys.modules anyway)."""
+        self.objects = {k: v for k, v in self.objects.items() if isinstance(v, types.ModuleType)}
 
     def op_fail(self, reason: str) -> None:
         raise LookupError(reason)
@@ -120,6 +125,30 @@ class Worker:
         if isinstance(exc, SyntaxError) and exc.filename:
             message = f"{Path(exc.filename).name}, line {exc.lineno}: {exc.msg}"
         return {"type": type(exc).__name__, "message": message[:2000], "traceback": where}
+
+
+class _HungImports:
+    """A meta-path finder that fails at once for modules whose import hung earlier in this run
+    (so a module that imports them does not hang in its turn)."""
+
+    def __init__(self) -> None:
+        self.hung: dict[str, float] = {}  # full module name -> the limit it ran past
+
+    def install(self, hung: dict[str, float]) -> None:
+        self.hung = hung
+        if self not in sys.meta_path:
+            sys.meta_path.insert(0, self)  # type: ignore[arg-type]
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> None:
+        if fullname in self.hung:
+            module = fullname.rpartition(".")[2]
+            raise ImportError(
+                f"{module}.py did not finish importing within {self.hung[fullname]:g} s "
+                "earlier in this run (look for a loop or a long computation at its top level)"
+            )
+
+
+HUNG_IMPORTS = _HungImports()
 
 
 def _load_package(package_dir: Path) -> None:
