@@ -132,18 +132,18 @@ def test_grade_writes_its_local_report_without_fsync(tmp_path, monkeypatch, caps
 
 
 def test_the_grading_session_starts_the_worker_before_collection(monkeypatch):
-    """The worker boots while pytest collects: it exists before the first test runs."""
+    """The worker boots while pytest is imported and collects: launched, not waited for."""
     seen = []
 
     class Recorder(GradingPlugin):
         def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-            seen.append(self.submission._worker is not None)
+            seen.append((self.submission.worker_launched, self.submission._worker is None))
             items.clear()  # grade nothing: only the start-up is under test
 
     monkeypatch.setattr(plugin, "GradingPlugin", Recorder)
     with pytest.raises(runner.SuiteError):  # no test ran, which run_suites refuses
         runner.run_suites(Path(SOLUTIONS), units=["gates"])
-    assert seen == [True]
+    assert seen == [(True, True)]  # launched, and nobody waited for its "ready" yet
 
 
 def test_only_the_named_units_suites_are_collected_and_never_the_current_folder(tmp_path):

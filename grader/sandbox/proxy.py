@@ -221,6 +221,11 @@ class Submission:
         self._output.clear()
         return text
 
+    @property
+    def worker_launched(self) -> bool:
+        """Whether a worker process exists (booting or ready)."""
+        return self._worker is not None or self._starting is not None
+
     def start_worker(self) -> None:
         """Launch the worker now without waiting for it: it boots while the caller goes on (the
         first request then waits for its "ready", under the start-up limit, not a call's)."""
