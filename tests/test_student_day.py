@@ -311,6 +311,19 @@ def test_messages_cite_the_students_file_not_the_scratch_copy():
     assert "/tmp/" not in message
 
 
+def test_a_suite_bug_names_the_suites_line_without_a_traceback():
+    """The grading session prints no tracebacks (--tb=no): a check that breaks says where."""
+    where = os.path.join(os.sep, "any", "grader", "suites", "hidden", "test_fake.py")
+    namespace: dict = {}
+    exec(compile("def check():\n    raise TypeError('bad operand')\n", where, "exec"), namespace)
+    try:
+        namespace["check"]()
+    except TypeError as error:
+        status, message = classify(error)
+    assert status == "error"
+    assert message.endswith("TypeError: bad operand (at test_fake.py, line 2)")
+
+
 def test_limits_only_messages_cite_the_students_file(project):
     append(project / "exercises" / "gates.py", "def perceptron(x, w, b):\n"
                                                "    raise ValueError('oops')\n")  # fmt: skip

@@ -3,9 +3,11 @@ test's points and outcome (fail closed: "not run" until its call passes)."""
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import time
+import traceback
 from collections.abc import Iterator
 from typing import Any
 
@@ -99,7 +101,20 @@ def classify(exc: BaseException) -> tuple[str, str]:
         return "error", _cap(f"your code raised {exc.type_name}: {exc.message}{located}")
     if isinstance(exc, AssertionError):
         return "failed", _cap(str(exc).split("\nassert ")[0])
-    return "error", _cap(f"the result could not be checked: {type(exc).__name__}: {exc}")
+    return "error", _cap(
+        f"the result could not be checked: {type(exc).__name__}: {exc}{_suite_location(exc)}"
+    )
+
+
+def _suite_location(exc: BaseException) -> str:
+    """ (at test_layers.py, line 80): where in the suites an unexpected exception was raised
+    (the grading session prints no tracebacks, so the message says where to look)."""
+    frames = traceback.extract_tb(exc.__traceback__, limit=None)
+    suite_frames = [f for f in frames if f"{os.sep}suites{os.sep}" in f.filename]
+    if not suite_frames:
+        return ""
+    frame = suite_frames[-1]
+    return f" (at {os.path.basename(frame.filename)}, line {frame.lineno})"
 
 
 def _student_location(frame_line: str) -> str:

@@ -137,7 +137,7 @@ def _pytest_args(units: list[str] | None = None) -> list[str]:
     return [
         *map(str, suite_files(units)),
         "-c", str(SUITES_DIR / "pytest.ini"), "--rootdir", str(SUITES_DIR),
-        "-q", "--tb=native", *disabled,
+        "-q", "--tb=no", *disabled,  # grading reads the exceptions, never pytest's tracebacks
         "-W", "ignore::pytest.PytestAssertRewriteWarning",
     ]  # fmt: skip
 
