@@ -222,6 +222,14 @@ def test_shards_partition_the_class():
     assert sorted(entry for part in parts for entry in part) == entries
 
 
+#: `grade ARGS` with Ctrl-C raising KeyboardInterrupt, as from a terminal, even where the tests
+#: themselves run as a background job (which starts with SIGINT ignored, inherited by children)
+AS_FROM_A_TERMINAL = (
+    "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "from grader.cli import main; sys.exit(main(sys.argv[1:]))"
+)
+
+
 @pytest.mark.slow
 def test_an_interrupted_batch_keeps_what_finished_and_nothing_else(tmp_path):
     """Deterministic: SIGINT goes once the last student is being graded (its marker exists).
@@ -235,9 +243,11 @@ def test_an_interrupted_batch_keeps_what_finished_and_nothing_else(tmp_path):
         write_folder(root, name, {"gates": GATES})
     write_folder(root, "z_block", {"gates": HANG})
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "grader.cli", "batch", str(root), "--out", str(out),
-               "-j", "1", "--timeout", "600", *UNITS]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    arguments = ["batch", str(root), "--out", str(out), "-j", "1", "--timeout", "600", *UNITS]
+    process = subprocess.Popen(
+        [sys.executable, "-c", AS_FROM_A_TERMINAL, *arguments],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
     marker = out / batch.RUNNING / "z_block"
     try:
         while not marker.exists():  # waits for an event, not for a time
