@@ -109,7 +109,7 @@ def classify(exc: BaseException) -> tuple[str, str]:
 def _suite_location(exc: BaseException) -> str:
     """ (at test_layers.py, line 80): where in the suites an unexpected exception was raised
     (the grading session prints no tracebacks, so the message says where to look)."""
-    frames = traceback.extract_tb(exc.__traceback__, limit=None)
+    frames = traceback.extract_tb(exc.__traceback__)
     suite_frames = [f for f in frames if f"{os.sep}suites{os.sep}" in f.filename]
     if not suite_frames:
         return ""

@@ -11,17 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 import grader
+from grader.grading import signing
 from grader.grading.runner import SUITES_DIR, RunResult
 from grader.grading.scoring import HIDDEN, INSTRUCTOR, STUDENT, UnitResult, group_by_unit, total
 from grader.submissions.sources import submission_files
 from grader.units import UNIT_POINTS
 
 SCHEMA = "backprop-lab/report/1"
-# libyaml's safe dumper where PyYAML has it (4x faster on a whole course's report), else Python's
-_SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 ISOLATION_NOTES = {
     "bubblewrap": "no network; sees only Python, numpy and its own copy of the submission; "
     "private /tmp and PID namespace; no capabilities; resource limits",
@@ -154,8 +152,7 @@ def write_yaml(data: dict[str, Any], path: Path, *, durable: bool = False) -> No
     `durable=True` also fsyncs before the rename (a batch's reports survive a power cut); a
     local report need not (a rerun of `grade` writes it again), and fsync can cost seconds.
     """
-    text = yaml.dump(data, Dumper=_SAFE_DUMPER, sort_keys=False, allow_unicode=True, width=100)
-    write_atomic(path, text.encode(), durable=durable)
+    write_atomic(path, signing.yaml_text(data).encode(), durable=durable)
 
 
 def write_atomic(path: Path, content: bytes, *, durable: bool = False) -> None:

@@ -95,6 +95,11 @@ def load_yaml(text: str) -> Any:
     return yaml.load(text, Loader=_LOADER)
 
 
+def yaml_text(data: Any, dumper: type = _DUMPER) -> str:
+    """`data` as block YAML: keys in their order, Unicode as is, lines of about 100."""
+    return yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
 def dump_yaml(data: dict[str, Any]) -> str:
     """`data` as YAML that loads back to exactly `data`, so a signature survives the file.
 
@@ -102,10 +107,10 @@ def dump_yaml(data: dict[str, Any]) -> str:
     them back as line breaks; where that happens every string is written double-quoted,
     where YAML escapes them (\\N, \\L, \\P).
     """
-    text = yaml.dump(data, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=100)
+    text = yaml_text(data)
     if load_yaml(text) == data:
         return text
-    return yaml.dump(data, Dumper=_QuotedStrings, sort_keys=False, allow_unicode=True, width=100)
+    return yaml_text(data, _QuotedStrings)
 
 
 class _QuotedStrings(yaml.SafeDumper):

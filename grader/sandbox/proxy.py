@@ -236,7 +236,7 @@ class Submission:
         """Stop the worker and delete the scratch folder."""
         self._stop_worker()
         if self._starting is not None:
-            self._starting, starting = None, self._starting
+            starting, self._starting = self._starting, None
             starting.kill()
         shutil.rmtree(self.scratch, ignore_errors=True)
 
