@@ -47,6 +47,22 @@ needs_landlock = pytest.mark.skipif(
 )
 
 
+def sandbox_level() -> str | None:
+    """The strongest working sandbox here (bubblewrap, else Landlock), or None: a hostile case
+    runs only inside one, never under limits-only, where it could write wherever it can."""
+    if bubblewrap_missing() is None:
+        return sandbox.BUBBLEWRAP
+    return sandbox.LANDLOCK if sandbox.landlock_problem() is None else None
+
+
+#: Marks a test that runs hostile code: skipped, with the reason, where no sandbox works.
+needs_a_sandbox = pytest.mark.skipif(
+    sandbox_level() is None,
+    reason=f"needs a sandbox: no bubblewrap ({bubblewrap_missing()}) and no Landlock "
+    f"({sandbox.landlock_problem()})",
+)
+
+
 def isolation_levels() -> list:
     """Every level; bubblewrap and Landlock skip with the reason where they cannot run."""
     return [

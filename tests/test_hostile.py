@@ -16,10 +16,11 @@ import yaml
 from grader.grading import report
 from grader.grading.runner import run_suites
 from grader.grading.scoring import STATUSES
+from grader.sandbox import process as sandbox
 from grader.sandbox.process import Limits
 from grader.submissions.patches import apply_patch, load_patch
 from grader.units import UNIT_POINTS
-from tests.conftest import needs_bubblewrap
+from tests.conftest import needs_a_sandbox, needs_bubblewrap, sandbox_level
 from tests.grading import HOSTILE, REPO
 
 UNITS = ["gates", "activations"]  # activations is attacked; gates is the control
@@ -34,11 +35,14 @@ def header(path: Path, key: str, default: str | None = None) -> str:
 
 
 def case_params() -> list:
-    """Every case; those marked `# needs: bubblewrap` skip, with the reason, without it."""
-    return [
-        pytest.param(p, id=p.stem, marks=needs_bubblewrap if header(p, "needs", "") else ())
-        for p in HOSTILE
-    ]
+    """Every case, inside a sandbox only: those marked `# needs: bubblewrap` skip without it,
+    the others without any (bubblewrap or Landlock); each skip says why."""
+    return [pytest.param(p, id=p.stem, marks=case_marks(p)) for p in HOSTILE]
+
+
+def case_marks(path: Path):
+    """`needs_bubblewrap` for a case whose header says `# needs: bubblewrap`; else any sandbox."""
+    return needs_bubblewrap if header(path, "needs", "") else needs_a_sandbox
 
 
 def make_base(name: str, target: Path) -> Path:
@@ -102,6 +106,18 @@ def check_expectation(expectation: str, results) -> None:
             raise AssertionError(f"unknown expectation {clause!r}")
 
 
+def test_no_hostile_case_runs_without_a_sandbox(monkeypatch):
+    """Every case carries a sandbox mark, and with neither bubblewrap nor Landlock working
+    there is no level to run it under (it skips: it might write wherever it can)."""
+    assert all(param.marks for param in case_params())
+    monkeypatch.delenv("BACKPROP_LAB_REQUIRE_BWRAP", raising=False)
+    monkeypatch.setattr(sandbox, "bubblewrap_problem", lambda: "`bwrap` is not installed")
+    monkeypatch.setattr(sandbox, "landlock_problem", lambda: "the kernel has no Landlock")
+    assert sandbox_level() is None
+    monkeypatch.setattr(sandbox, "landlock_problem", lambda: None)
+    assert sandbox_level() == sandbox.LANDLOCK
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("path", case_params())
 def test_hostile_submission_is_graded_honestly(path, tmp_path, monkeypatch):
@@ -113,7 +129,7 @@ def test_hostile_submission_is_graded_honestly(path, tmp_path, monkeypatch):
     classmate.write_text(CLASSMATE_REPORT)
     base = make_base(header(path, "base"), tmp_path / "base")
     folder = apply_patch(load_patch(path), base, tmp_path / "submission")
-    isolation = header(path, "needs", "auto")
+    isolation = header(path, "needs", "") or sandbox_level()  # named: never a fallback
     before = tree_digest()
     outside = sorted(p.name for p in tmp_path.iterdir())
     watched = [Path.cwd() / "grade-report.yaml", Path.home() / "grade-report.yaml",
