@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from grader.grading import report
 from grader.sandbox import process
 
 KEY_ENV = "BACKPROP_LAB_KEY"
@@ -84,20 +85,14 @@ def sign(data: dict[str, Any], key: bytes) -> dict[str, Any]:
     return {**data, "signature": {"algorithm": ALGORITHM, "key_id": key_id(key), "value": mac}}
 
 
-# libyaml's safe loader and dumper where PyYAML has them: 10-20x faster than PyYAML's Python
-# ones on a whole course's report (a class's reports are read back at every batch)
+# libyaml's safe loader where PyYAML has it: 10-20x faster than PyYAML's Python one on a whole
+# course's report (a class's reports are read back at every batch)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def load_yaml(text: str) -> Any:
     """The data in YAML `text`, safe tags only (what dump_yaml's round trip is checked with)."""
     return yaml.load(text, Loader=_LOADER)
-
-
-def yaml_text(data: Any, dumper: type = _DUMPER) -> str:
-    """`data` as block YAML: keys in their order, Unicode as is, lines of about 100."""
-    return yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def dump_yaml(data: dict[str, Any]) -> str:
@@ -107,10 +102,10 @@ def dump_yaml(data: dict[str, Any]) -> str:
     them back as line breaks; where that happens every string is written double-quoted,
     where YAML escapes them (\\N, \\L, \\P).
     """
-    text = yaml_text(data)
+    text = report.yaml_text(data)
     if load_yaml(text) == data:
         return text
-    return yaml_text(data, _QuotedStrings)
+    return report.yaml_text(data, _QuotedStrings)
 
 
 class _QuotedStrings(yaml.SafeDumper):
